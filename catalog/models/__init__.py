@@ -1,0 +1,55 @@
+from .case import (
+    CHANGE_FIELDS,
+    LEVER_FIELDS,
+    Case,
+    CaseCompany,
+    CaseRole,
+    CaseType,
+    ChangeKind,
+    Lever,
+    Track,
+)
+from .common import MAX_YEAR, MIN_YEAR, DatePrecision
+from .company import Company, CompanyKind
+from .funding import FundingRound, Investment, Stage
+from .metric import Metric, MetricKind, Qualifier
+from .people import Person, Quote, QuoteKind
+from .policy import Policy, PolicyLevel
+from .provenance import CITATION_TARGET_FIELDS, Citation, Source
+from .region import Region, RegionLevel
+from .sector import Sector, SectorKind
+
+__all__ = [
+    "CHANGE_FIELDS",
+    "CITATION_TARGET_FIELDS",
+    "LEVER_FIELDS",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "Case",
+    "CaseCompany",
+    "CaseRole",
+    "CaseType",
+    "ChangeKind",
+    "Citation",
+    "Company",
+    "CompanyKind",
+    "DatePrecision",
+    "FundingRound",
+    "Investment",
+    "Lever",
+    "Metric",
+    "MetricKind",
+    "Person",
+    "Policy",
+    "PolicyLevel",
+    "Qualifier",
+    "Quote",
+    "QuoteKind",
+    "Region",
+    "RegionLevel",
+    "Sector",
+    "SectorKind",
+    "Source",
+    "Stage",
+    "Track",
+]

@@ -1,0 +1,115 @@
+"""Pieces shared by the catalogue's models: choices, abstract bases, natural keys."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+MIN_YEAR = 1800
+MAX_YEAR = 2100
+
+
+class DatePrecision(models.TextChoices):
+    YEAR = "year", _("Year")
+    MONTH = "month", _("Month")
+    DAY = "day", _("Day")
+
+
+def format_partial_date(value, precision):
+    """A date shown only to the precision the source gives (2022, 2024-04, 2024-04-28)."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value:%Y}"
+    if precision == DatePrecision.MONTH:
+        return f"{value:%Y-%m}"
+    return value.isoformat()
+
+
+class SlugManager(models.Manager):
+    """Lets fixtures refer to rows by slug (natural keys) instead of database ids."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class RefManager(models.Manager):
+    """Natural keys for rows without a page: fixtures name them by their ``ref``."""
+
+    def get_by_natural_key(self, ref):
+        return self.get(ref=ref)
+
+
+def ref_field():
+    return models.SlugField(
+        _("reference"),
+        max_length=120,
+        unique=True,
+        help_text=_("A stable key, unique in the catalogue, that fixtures use to name this row."),
+    )
+
+
+class Timestamped(models.Model):
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    modified = models.DateTimeField(_("modified"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Publishable(Timestamped):
+    published = models.BooleanField(_("published"), default=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class Searchable(models.Model):
+    """A normalised copy of a row's text (simplified characters, lower case) that search matches.
+
+    Kept up to date by catalog.signals on every save, fixture loads included.
+    """
+
+    search_text = models.TextField(_("search text"), blank=True, editable=False, default="")
+
+    class Meta:
+        abstract = True
+
+    def search_fields(self):
+        raise NotImplementedError
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def visible_to(self, user):
+        """Published rows for everyone; drafts too for staff, who see them marked."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+
+def year_range_constraints(prefix, start, end):
+    """Both years within MIN_YEAR..MAX_YEAR and the start not after the end."""
+    from django.db.models import F, Q
+
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{start}__isnull": True})
+            | Q(**{f"{start}__gte": MIN_YEAR, f"{start}__lte": MAX_YEAR}),
+            name=f"{prefix}_{start}_plausible",
+            violation_error_message=_("Years must lie between 1800 and 2100."),
+        ),
+        models.CheckConstraint(
+            condition=Q(**{f"{end}__isnull": True})
+            | Q(**{f"{end}__gte": MIN_YEAR, f"{end}__lte": MAX_YEAR}),
+            name=f"{prefix}_{end}_plausible",
+            violation_error_message=_("Years must lie between 1800 and 2100."),
+        ),
+        models.CheckConstraint(
+            condition=Q(**{f"{start}__isnull": True})
+            | Q(**{f"{end}__isnull": True})
+            | Q(**{f"{start}__lte": F(end)}),
+            name=f"{prefix}_{start}_not_after_{end}",
+            violation_error_message=_("The start year cannot come after the end year."),
+        ),
+    ]

@@ -1,0 +1,108 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .common import (
+    DatePrecision,
+    Publishable,
+    PublishableQuerySet,
+    Searchable,
+    SlugManager,
+    format_partial_date,
+)
+
+
+class PolicyLevel(models.TextChoices):
+    NATIONAL = "national", _("National")
+    PROVINCIAL = "provincial", _("Provincial")
+    MUNICIPAL = "municipal", _("Municipal")
+    DISTRICT = "district", _("District or county")
+
+
+class PolicyQuerySet(PublishableQuerySet):
+    pass
+
+
+class Policy(Searchable, Publishable):
+    """A plan, measure or guideline a government body issued."""
+
+    title_zh = models.CharField(_("Chinese title"), max_length=250)
+    title_en = models.CharField(_("English title (translation)"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    issuers = models.ManyToManyField(
+        "catalog.Company",
+        verbose_name=_("issuing bodies"),
+        blank=True,
+        related_name="policies_issued",
+    )
+    issuer_note_zh = models.CharField(
+        _("issuer as the source words it"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example 工業和資訊化部等七部委 when not every body is named."),
+    )
+    issuer_note_en = models.CharField(_("issuer (English)"), max_length=250, blank=True)
+    level = models.CharField(_("level"), max_length=12, choices=PolicyLevel.choices, db_index=True)
+    issued_on = models.DateField(_("date"), null=True, blank=True, db_index=True)
+    date_precision = models.CharField(
+        _("date precision"), max_length=10, choices=DatePrecision.choices, blank=True
+    )
+    summary_zh = models.TextField(_("Chinese summary"), blank=True)
+    summary_en = models.TextField(_("English summary (translation)"), blank=True)
+    sectors = models.ManyToManyField(
+        "catalog.Sector", verbose_name=_("sectors"), blank=True, related_name="policies"
+    )
+    regions = models.ManyToManyField(
+        "catalog.Region", verbose_name=_("regions"), blank=True, related_name="policies"
+    )
+    cases = models.ManyToManyField(
+        "catalog.Case", verbose_name=_("cases"), blank=True, related_name="policies"
+    )
+
+    history = HistoricalRecords(excluded_fields=["search_text"])
+    objects = SlugManager.from_queryset(PolicyQuerySet)()
+
+    class Meta:
+        ordering = ["-issued_on", "title_en"]
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(issued_on__isnull=True, date_precision="")
+                | Q(issued_on__isnull=False) & ~Q(date_precision=""),
+                name="policy_date_precision_with_date",
+                violation_error_message=_("A date needs its precision, and only then."),
+            ),
+        ]
+        indexes = [models.Index(fields=["title_en"])]
+
+    def __str__(self):
+        return self.title_zh
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("catalog:policy_detail", kwargs={"slug": self.slug})
+
+    @property
+    def date_display(self):
+        return format_partial_date(self.issued_on, self.date_precision)
+
+    def search_fields(self):
+        return [
+            self.title_zh,
+            self.title_en,
+            self.issuer_note_zh,
+            self.issuer_note_en,
+            self.summary_zh,
+            self.summary_en,
+        ]
+
+    def clean(self):
+        super().clean()
+        if bool(self.issued_on) != bool(self.date_precision):
+            raise ValidationError({"date_precision": _("Give a date together with its precision.")})

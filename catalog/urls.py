@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "catalog"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("companies/<slug:slug>/", views.company_detail, name="company_detail"),
+    path("cases/<slug:slug>/", views.case_detail, name="case_detail"),
+    path("sectors/<slug:slug>/", views.sector_detail, name="sector_detail"),
+    path("regions/<slug:slug>/", views.region_detail, name="region_detail"),
+    path("policies/<slug:slug>/", views.policy_detail, name="policy_detail"),
+    path("people/<slug:slug>/", views.person_detail, name="person_detail"),
+    path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
+]
