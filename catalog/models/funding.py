@@ -160,7 +160,13 @@ class Investment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["investee", "investor", "funding_round"],
-                name="investment_unique",
+                condition=Q(funding_round__isnull=False),
+                name="investment_unique_per_round",
+            ),
+            models.UniqueConstraint(
+                fields=["investee", "investor"],
+                condition=Q(funding_round__isnull=True),
+                name="investment_unique_without_round",
             ),
             models.CheckConstraint(
                 condition=~Q(investee=F("investor")),
