@@ -86,6 +86,8 @@ def _save(deserialized, report):
     model = type(instance)
     label = model._meta.label_lower
     is_new = instance.pk is None
+    # A row found by its natural key is an update: validate it as one (unique checks skip itself).
+    instance._state.adding = is_new
     if not is_new and _same_as_stored(instance, deserialized.m2m_data):
         report.unchanged[label] += 1
         return

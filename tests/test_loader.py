@@ -1,0 +1,235 @@
+"""The catalogue loader: one transaction, idempotent, and precise about what is wrong."""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from catalog import models
+from catalog.loading import FixtureError, fixture_files, load_files
+
+SOURCE = {
+    "model": "catalog.source",
+    "fields": {
+        "slug": "test-source",
+        "publication": "《財經》",
+        "title": "測試",
+        "language": "zh-Hant",
+    },
+}
+SECTOR = {
+    "model": "catalog.sector",
+    "fields": {"slug": "bci", "kind": "future", "name_zh": "腦機介面", "name_en": "BCI"},
+}
+COMPANY = {
+    "model": "catalog.company",
+    "fields": {
+        "slug": "zhiran",
+        "name_zh": "智冉醫療科技有限公司",
+        "name_en": "Zhiran Medical",
+        "kind": "enterprise",
+        "sectors": [["bci"]],
+        "founded_on": "2022-01-01",
+        "founded_precision": "year",
+    },
+}
+CITATION = {
+    "model": "catalog.citation",
+    "fields": {
+        "ref": "cite-zhiran",
+        "source": ["test-source"],
+        "quote": "成立於2022年的智冉醫療",
+        "company": ["zhiran"],
+    },
+}
+
+
+def write(folder, name, records):
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def fixture_dir(tmp_path):
+    folder = tmp_path / "fixtures"
+    write(folder, "00_base.json", [SOURCE, SECTOR])
+    write(folder, "10_companies.json", [COMPANY, CITATION])
+    return folder
+
+
+def counts():
+    return {
+        model._meta.label: model.objects.count()
+        for model in (models.Source, models.Sector, models.Company, models.Citation)
+    }
+
+
+@pytest.mark.django_db
+def test_load_creates_rows_with_relations(fixture_dir):
+    report = load_files(fixture_files([fixture_dir]))
+    company = models.Company.objects.get(slug="zhiran")
+    assert [s.slug for s in company.sectors.all()] == ["bci"]
+    assert company.citations.get().source.slug == "test-source"
+    assert report.created["catalog.company"] == 1
+    assert report.changes == 4
+    # search text is filled on load, in simplified characters
+    assert "智冉医疗" in company.search_text
+
+
+@pytest.mark.django_db
+def test_second_load_writes_nothing(fixture_dir):
+    load_files(fixture_files([fixture_dir]))
+    before = counts()
+    modified = models.Company.objects.get(slug="zhiran").modified
+    history = models.Company.history.count()
+
+    report = load_files(fixture_files([fixture_dir]))
+
+    assert report.changes == 0
+    assert sum(report.unchanged.values()) == 4
+    assert counts() == before
+    assert models.Company.objects.get(slug="zhiran").modified == modified
+    assert models.Company.history.count() == history
+
+
+@pytest.mark.django_db
+def test_changed_fixture_updates_the_row_and_keeps_its_creation_time(fixture_dir):
+    load_files(fixture_files([fixture_dir]))
+    created = models.Company.objects.get(slug="zhiran").created
+    changed = json.loads(json.dumps(COMPANY))
+    changed["fields"]["name_en"] = "Zhiran Medical Technology"
+    write(fixture_dir, "10_companies.json", [changed, CITATION])
+
+    report = load_files(fixture_files([fixture_dir]))
+
+    company = models.Company.objects.get(slug="zhiran")
+    assert company.name_en == "Zhiran Medical Technology"
+    assert company.created == created
+    assert report.updated["catalog.company"] == 1
+    assert models.Company.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_broken_record_rolls_back_everything_and_names_file_and_record(fixture_dir):
+    broken = json.loads(json.dumps(CITATION))
+    broken["fields"]["ref"] = "cite-broken"
+    broken["fields"]["company"] = ["no-such-company"]
+    write(fixture_dir, "20_more.json", [broken])
+
+    with pytest.raises(FixtureError) as excinfo:
+        load_files(fixture_files([fixture_dir]))
+
+    message = str(excinfo.value)
+    assert "20_more.json" in message
+    assert "record 1" in message
+    assert "cite-broken" in message
+    assert counts() == dict.fromkeys(counts(), 0)
+
+
+@pytest.mark.django_db
+def test_rule_breaking_record_is_refused_with_the_rule(fixture_dir):
+    bad = json.loads(json.dumps(COMPANY))
+    bad["fields"].update(slug="no-precision", founded_precision="")
+    write(fixture_dir, "20_more.json", [bad])
+
+    with pytest.raises(FixtureError) as excinfo:
+        load_files(fixture_files([fixture_dir]))
+
+    assert "20_more.json, record 1 (catalog.company 'no-precision')" in str(excinfo.value)
+    assert "precision" in str(excinfo.value)
+    assert models.Company.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_failed_reload_leaves_the_loaded_catalogue_as_it_was(fixture_dir):
+    load_files(fixture_files([fixture_dir]))
+    before = counts()
+    changed = json.loads(json.dumps(COMPANY))
+    changed["fields"]["name_en"] = "Renamed"
+    write(fixture_dir, "10_companies.json", [changed, CITATION])
+    (fixture_dir / "30_broken.json").write_text("[{not json", encoding="utf-8")
+
+    with pytest.raises(FixtureError, match=r"30_broken\.json: not a readable JSON fixture"):
+        load_files(fixture_files([fixture_dir]))
+
+    assert counts() == before
+    assert models.Company.objects.get(slug="zhiran").name_en == "Zhiran Medical"
+
+
+@pytest.mark.django_db
+def test_command_reports_counts_and_errors(fixture_dir, capsys):
+    call_command("load_catalogue", str(fixture_dir))
+    out = capsys.readouterr().out
+    assert "organisations: 1 (1 new, 0 updated, 0 unchanged)" in out
+
+    call_command("load_catalogue", str(fixture_dir))
+    assert "nothing written" in capsys.readouterr().out
+
+    write(fixture_dir, "20_more.json", [{"model": "catalog.nosuchmodel", "fields": {}}])
+    with pytest.raises(CommandError, match=r"Nothing was loaded\. 20_more\.json, record 1"):
+        call_command("load_catalogue", str(fixture_dir))
+
+
+@pytest.mark.django_db
+def test_command_refuses_a_missing_path(tmp_path):
+    with pytest.raises(CommandError, match="No such fixture file or folder"):
+        call_command("load_catalogue", str(tmp_path / "missing.json"))
+
+
+# --- The real catalogue ------------------------------------------------------------------------
+
+FOUR_ENTERPRISES = [
+    "zhiran-medical",
+    "xuechuan-agriculture",
+    "jinhua-ham-company",
+    "dongfang-boiler",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", FOUR_ENTERPRISES)
+def test_the_four_enterprises_load_with_cases_and_citations(catalogue, slug):
+    company = models.Company.objects.get(slug=slug)
+    assert company.published
+    assert company.citations.exists()
+    assert company.sectors.exists()
+    assert company.region_id is not None
+    cases = models.Case.objects.filter(companies=company)
+    assert cases.exists()
+    for case in cases:
+        assert case.citations.exists()
+        assert all(metric.citations.exists() for metric in case.metrics.all())
+
+
+@pytest.mark.django_db
+def test_jinhua_ham_company_belongs_to_its_parent_group(catalogue):
+    company = models.Company.objects.get(slug="jinhua-ham-company")
+    assert company.parent.slug == "jinhua-jintou-group"
+
+
+@pytest.mark.django_db
+def test_zhiran_funding_rounds_and_investors_as_stated(catalogue):
+    company = models.Company.objects.get(slug="zhiran-medical")
+    stages = set(company.funding_rounds.values_list("stage", flat=True))
+    assert stages == {models.Stage.SEED, models.Stage.ANGEL, models.Stage.ANGEL_PLUS}
+    assert not company.funding_rounds.filter(amount_disclosed=True).exists()
+    investors = set(company.investments_received.values_list("investor__slug", flat=True))
+    assert investors == {"hongshan-sequoia-china", "meituan", "baidu", "shunwei-capital"}
+
+
+@pytest.mark.django_db
+def test_dongfang_boiler_figures(catalogue):
+    values = {
+        metric.value
+        for metric in models.Metric.objects.filter(case__roles__company__slug="dongfang-boiler")
+    }
+    assert {250, 300, 17} <= values
+
+
+@pytest.mark.django_db
+def test_loading_the_real_catalogue_twice_writes_nothing(catalogue):
+    assert catalogue.changes > 0
+    again = load_files(fixture_files())
+    assert again.changes == 0
