@@ -9,6 +9,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test test-fast test-browser lint format migrate load superuser check serve clean
+.PHONY: build collectstatic check-deploy
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -60,3 +61,39 @@ check: install ## Django's system checks
 
 clean: ## Remove the virtual environment, database and collected files
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts .pytest_cache
+
+# --- Production mode: production settings, collected static files, gunicorn ---------------------
+# Outside a real deployment the variables production requires get harmless local values: a fresh
+# random secret key (announced, never stored) and loopback host names.
+PROD_ENV = DJANGO_SETTINGS_MODULE=site_config.settings.production \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}"
+THROWAWAY_KEY = $(PY) -c 'import secrets; print(secrets.token_urlsafe(64))'
+
+collectstatic: install ## Collect static files into DJANGO_STATIC_ROOT (hashed names, gzip and brotli)
+	@key="$${DJANGO_SECRET_KEY:-$$($(THROWAWAY_KEY))}"; \
+	DJANGO_SECRET_KEY="$$key" $(PROD_ENV) $(PY) manage.py collectstatic --noinput
+
+build: collectstatic ## Prepare a release: pinned dependencies and collected static files
+
+check-deploy: install ## Django's deployment checks with production settings (fails on any warning)
+	@key="$${DJANGO_SECRET_KEY:-$$($(THROWAWAY_KEY))}"; \
+	DJANGO_SECRET_KEY="$$key" $(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+serve: install ## Run the site in production mode (gunicorn) on http://127.0.0.1:8000/
+	@set -e; \
+	if [ -z "$$DJANGO_SECRET_KEY" ]; then \
+	  DJANGO_SECRET_KEY="$$($(THROWAWAY_KEY))"; export DJANGO_SECRET_KEY; \
+	  echo ""; \
+	  echo "!!! DJANGO_SECRET_KEY is not set: using a random throwaway key for this run only."; \
+	  echo "!!! Sessions and admin logins end when the server stops. Never do this on a server."; \
+	  echo ""; \
+	fi; \
+	export $(PROD_ENV) DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-false}" \
+	  DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-true}" GUNICORN_BIND="$(HOST):$(PORT)"; \
+	$(PY) manage.py collectstatic --noinput; \
+	$(PY) manage.py migrate --noinput; \
+	$(PY) manage.py load_catalogue; \
+	echo ""; \
+	echo "Xinzhi Atlas (production settings, gunicorn) on http://$(HOST):$(PORT)/ (Ctrl-C stops it)."; \
+	echo ""; \
+	exec $(BIN)/gunicorn --config gunicorn.conf.py
