@@ -62,6 +62,9 @@ check: install ## Django's system checks
 clean: ## Remove the virtual environment, database and collected files
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts .pytest_cache
 
+# requirements-dev.txt includes the optional object-storage pins: reinstall when they change.
+$(STAMP): requirements-s3.txt
+
 # --- Production mode: production settings, collected static files, gunicorn ---------------------
 # Outside a real deployment the variables production requires get harmless local values: a fresh
 # random secret key (announced, never stored) and loopback host names.

@@ -34,9 +34,7 @@ if Path("/dev/shm").is_dir():
     worker_tmp_dir = "/dev/shm"
 
 # X-Forwarded-Proto and friends are believed only from these addresses (the reverse proxy).
-forwarded_allow_ips = ",".join(
-    env.csv_list("GUNICORN_FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
-)
+forwarded_allow_ips = ",".join(env.csv_list("GUNICORN_FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"]))
 
 # --- Logs: one JSON object per line on stdout, like the site's own (site_config/log_format.py) ----
 accesslog = "-"

@@ -1,7 +1,8 @@
-import os
+"""ASGI entry point. A configuration error stops it with one line."""
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings.dev")
+from site_config.startup import load_settings_or_exit
 
+load_settings_or_exit()
 application = get_asgi_application()

@@ -24,6 +24,26 @@ VARIABLES = {
     "DJANGO_MEDIA_URL": "URL prefix for uploaded images (default /media/).",
     "DJANGO_STATIC_ROOT": "Folder collectstatic writes to (default: staticfiles/).",
     "DJANGO_LOG_LEVEL": "Log level of the site's loggers (default INFO).",
+    "DJANGO_SERVE_MEDIA": (
+        "Production: serve uploads from DJANGO_MEDIA_ROOT through the site itself (default false; "
+        "leave it off when the reverse proxy or object storage serves them)."
+    ),
+    "DJANGO_MEDIA_STORAGE": "Where uploads are stored: 'local' (default) or 's3'.",
+    "DJANGO_S3_BUCKET": "Object storage: bucket name (required when DJANGO_MEDIA_STORAGE=s3).",
+    "DJANGO_S3_ENDPOINT_URL": "Object storage: endpoint of an S3-compatible service (not AWS).",
+    "DJANGO_S3_REGION": "Object storage: region name, e.g. eu-central-1.",
+    "DJANGO_S3_CUSTOM_DOMAIN": "Object storage: public host name (CDN) that serves the bucket.",
+    "DJANGO_TRUSTED_PROXIES": (
+        "Number of reverse proxies in front of the site (default 0; 1 behind nginx or Caddy): "
+        "the client address is read that far from the right of X-Forwarded-For."
+    ),
+    "GUNICORN_BIND": "Address(es) gunicorn listens on, comma-separated (default 127.0.0.1:8000).",
+    "GUNICORN_WORKERS": "Number of gunicorn worker processes (default 2 x CPUs + 1, at most 8).",
+    "GUNICORN_THREADS": "Threads per gunicorn worker (default 1).",
+    "GUNICORN_TIMEOUT": "Seconds before gunicorn restarts a silent worker (default 30).",
+    "GUNICORN_FORWARDED_ALLOW_IPS": (
+        "Proxy addresses whose X-Forwarded-* headers gunicorn trusts (default 127.0.0.1,::1)."
+    ),
 }
 
 
@@ -58,6 +78,31 @@ def boolean(name, default=REQUIRED):
     raise EnvError(f"Environment variable {name} must be true or false, not {value!r}")
 
 
+def integer(name, default=REQUIRED, minimum=None, maximum=None):
+    value = _raw(name, default)
+    if isinstance(value, int):
+        return value
+    try:
+        number = int(value)
+    except ValueError:
+        raise EnvError(
+            f"Environment variable {name} must be a whole number, not {value!r}"
+        ) from None
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        bounds = f"between {minimum} and {maximum}" if maximum is not None else f">= {minimum}"
+        raise EnvError(f"Environment variable {name} must be {bounds}, not {number}")
+    return number
+
+
+def choice(name, choices, default=REQUIRED):
+    value = _raw(name, default)
+    if value not in choices:
+        raise EnvError(
+            f"Environment variable {name} must be one of {', '.join(choices)}, not {value!r}"
+        )
+    return value
+
+
 def csv_list(name, default=REQUIRED):
     value = _raw(name, default)
     if isinstance(value, list):
@@ -80,14 +125,33 @@ def origins(name, default=REQUIRED):
     return items
 
 
+def redis_url(name, default=REQUIRED):
+    value = _raw(name, default)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in {"redis", "rediss", "unix"} or not (parts.netloc or parts.path):
+        # The value is not repeated: a Redis URL may carry a password.
+        raise EnvError(
+            f"Environment variable {name} must be a URL like redis://127.0.0.1:6379/0 "
+            f"(scheme {parts.scheme or '(none)'!r} is not redis, rediss or unix)"
+        )
+    return value
+
+
 def database(name, default):
     import dj_database_url
 
     value = _raw(name, default)
+    # Messages name the scheme only: a database URL may carry a password.
+    scheme = urlsplit(value).scheme or "(none)"
     try:
         config = dj_database_url.parse(value, conn_max_age=60, conn_health_checks=True)
-    except ValueError as exc:
-        raise EnvError(f"Environment variable {name} is not a database URL: {exc}") from None
+    except ValueError:
+        raise EnvError(
+            f"Environment variable {name} is not a database URL this site understands "
+            f"(scheme {scheme!r}); use sqlite:///path or postgres://user@host:5432/name"
+        ) from None
     if not config.get("ENGINE"):
-        raise EnvError(f"Environment variable {name} names an unsupported database: {value!r}")
+        raise EnvError(f"Environment variable {name} names an unsupported database ({scheme!r})")
     return config

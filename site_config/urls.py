@@ -1,18 +1,16 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from site_config.media import media_urlpatterns
+
+# /healthz is answered by site_config.health.HealthCheckMiddleware, before any URL is resolved.
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    *media_urlpatterns(),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("catalog.urls")),
     prefix_default_language=False,
 )
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,7 +1,8 @@
-import os
+"""WSGI entry point (gunicorn site_config.wsgi). A configuration error stops it with one line."""
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings.dev")
+from site_config.startup import load_settings_or_exit
 
+load_settings_or_exit()
 application = get_wsgi_application()

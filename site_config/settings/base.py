@@ -32,6 +32,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz first: no host check, redirect, session or cookie (site_config/health.py).
+    "site_config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -39,6 +41,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "site_config.login_throttle.AdminLoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -68,14 +71,25 @@ DATABASES = {
 }
 
 # --- Cache: Redis when REDIS_URL is set, local memory otherwise ------------------------------
-_redis_url = env.string("REDIS_URL", None)
+# A Redis outage degrades the cache (misses, logged) instead of failing every request.
+_redis_url = env.redis_url("REDIS_URL", None)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": _redis_url,
+            "KEY_PREFIX": "atlas",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 2,
+                "SOCKET_TIMEOUT": 2,
+            },
+        }
         if _redis_url
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # --- Passwords --------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -106,6 +120,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Whether the site itself serves MEDIA_URL from MEDIA_ROOT (site_config/media.py).
+SERVE_MEDIA = False
 
 # --- Catalogue data ---------------------------------------------------------------------------
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
@@ -118,6 +134,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 LOGIN_URL = "admin:login"
+# Reverse proxies in front of the site: how far to trust X-Forwarded-For (site_config/client_ip.py).
+TRUSTED_PROXIES = env.integer("DJANGO_TRUSTED_PROXIES", 0, minimum=0, maximum=5)
+# Admin login rate limit (site_config/login_throttle.py): failures per window, in the cache.
+ADMIN_LOGIN_FAILURE_LIMIT = 5  # per client address and username
+ADMIN_LOGIN_FAILURE_LIMIT_PER_ADDRESS = 30  # per client address, whatever the username
+ADMIN_LOGIN_FAILURE_WINDOW = 15 * 60  # seconds
 
 # --- Logging: one line per event on stdout ----------------------------------------------------
 LOGGING = {
@@ -137,6 +159,11 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
         "catalog": {
+            "handlers": ["stdout"],
+            "level": env.string("DJANGO_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+        "site_config": {
             "handlers": ["stdout"],
             "level": env.string("DJANGO_LOG_LEVEL", "INFO"),
             "propagate": False,
