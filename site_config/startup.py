@@ -8,6 +8,7 @@ that buries it. The exit status is 78 (EX_CONFIG from sysexits.h): a systemd uni
 import os
 import sys
 
+from site_config import env
 from site_config.env import EnvError
 
 EX_CONFIG = 78
@@ -22,7 +23,7 @@ def load_settings_or_exit(default_settings=DEFAULT_SETTINGS):
     try:
         settings.INSTALLED_APPS  # noqa: B018 - the first access imports the settings module
     except EnvError as exc:
-        module = os.environ["DJANGO_SETTINGS_MODULE"]
+        module = env.string("DJANGO_SETTINGS_MODULE")
         sys.stderr.write(f"Configuration error ({module}): {exc}\n")
         sys.stderr.flush()
         raise SystemExit(EX_CONFIG) from None
