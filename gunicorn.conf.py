@@ -29,6 +29,9 @@ keepalive = 5
 # Recycle workers now and then so a slow leak never grows without bound.
 max_requests = 2000
 max_requests_jitter = 200
+# No runtime control socket: systemd (or the container runtime) manages the processes, and one
+# shared socket path would collide between several instances on the same machine.
+control_socket_disable = True
 # Heartbeat files in memory, not on a disk that may be slow or read-only.
 if Path("/dev/shm").is_dir():
     worker_tmp_dir = "/dev/shm"

@@ -311,3 +311,89 @@ def test_a_failing_request_shows_the_500_page_and_logs_path_and_error():
     assert event["status"] == 500
     assert event["error"] == "RuntimeError: the catalogue index is corrupt"
     assert "broken_view" in event["traceback"]
+
+
+# --- The real admin and public pages in chromium: no CSP violation in the console ---------------
+
+
+@pytest.fixture
+def chromium():
+    import os
+    import shutil
+    from pathlib import Path
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, INSTALL_HINT
+
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        message = f"chromium not found at {CHROMIUM}; {INSTALL_HINT}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but {message}")
+        pytest.skip(message)
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+CSP_VIOLATION = re.compile(r"Content Security Policy|Refused to (apply|execute|load)", re.I)
+
+
+@pytest.mark.browser
+def test_admin_and_public_pages_run_without_csp_violations(
+    chromium, live_server, transactional_db, django_user_model
+):
+    from tests.factories import CaseFactory, CitationFactory, CompanyFactory, PolicyFactory
+
+    company = CompanyFactory()
+    CaseFactory()
+    PolicyFactory()
+    CitationFactory()
+    django_user_model.objects.create_superuser("admin", "admin@example.org", "browser-check")
+
+    page = chromium.new_page()
+    messages = []
+    page.on("console", lambda message: messages.append(f"{page.url}: {message.text}"))
+    page.on("pageerror", lambda error: messages.append(f"{page.url}: {error}"))
+
+    def visit(url):
+        page.goto(live_server.url + url)
+        page.wait_for_load_state("networkidle")
+
+    visit("/admin/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "browser-check")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    changelists = sorted(
+        {
+            href
+            for href in page.eval_on_selector_all(
+                "#content-main a", "links => links.map(a => a.getAttribute('href'))"
+            )
+            if href and href.count("/") == 4 and not href.endswith("/add/")
+        }
+    )
+    assert "/admin/auth/user/" in changelists
+    visited = []
+    for changelist in changelists:
+        visit(changelist)
+        visited.append(changelist)
+        first = page.query_selector("#result_list tbody th a")
+        if first is not None:
+            change = first.get_attribute("href")
+            for url in (change, change.replace("/change/", "/history/")):
+                visit(url)
+                visited.append(url)
+        if page.query_selector("a.addlink") is not None:
+            visit(changelist + "add/")
+            visited.append(changelist + "add/")
+    for url in ("/", "/zh-hans/", company.get_absolute_url(), "/admin/password_change/"):
+        visit(url)
+        visited.append(url)
+    page.close()
+    violations = [message for message in messages if CSP_VIOLATION.search(message)]
+    assert not violations, "\n".join(violations)
+    assert len(visited) > 5, visited
