@@ -9,6 +9,7 @@ from .common import (
     Searchable,
     SlugManager,
     year_range_constraints,
+    year_validators,
 )
 
 
@@ -89,9 +90,11 @@ class Case(Searchable, Publishable):
         "catalog.Region", verbose_name=_("regions"), blank=True, related_name="cases"
     )
     start_year = models.PositiveSmallIntegerField(
-        _("start year"), null=True, blank=True, db_index=True
+        _("start year"), null=True, blank=True, db_index=True, validators=year_validators()
     )
-    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True, db_index=True)
+    end_year = models.PositiveSmallIntegerField(
+        _("end year"), null=True, blank=True, db_index=True, validators=year_validators()
+    )
     lever_digital = models.BooleanField(_("digitalisation (數字化)"), default=False, db_index=True)
     lever_intelligent = models.BooleanField(
         _("intelligent upgrading (智慧化)"), default=False, db_index=True
@@ -163,8 +166,14 @@ class Case(Searchable, Publishable):
             raise ValidationError(
                 {"end_year": _("The end year cannot come before the start year.")}
             )
-        if self.cover and not (self.cover_alt_zh and self.cover_alt_en):
-            raise ValidationError(_("A cover image needs alt text in Chinese and English."))
+        if self.cover:
+            missing = {
+                name: _("A cover image needs alt text in Chinese and English.")
+                for name in ("cover_alt_zh", "cover_alt_en")
+                if not getattr(self, name).strip()
+            }
+            if missing:
+                raise ValidationError(missing)
 
 
 class CaseRole(models.TextChoices):

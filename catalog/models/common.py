@@ -1,10 +1,34 @@
 """Pieces shared by the catalogue's models: choices, abstract bases, natural keys."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 MIN_YEAR = 1800
 MAX_YEAR = 2100
+
+
+YEAR_MESSAGE = _("Years must lie between 1800 and 2100.")
+
+
+def year_validators():
+    """Field-level twins of the year range constraints, so a form names the field at fault."""
+    return [
+        MinValueValidator(MIN_YEAR, message=YEAR_MESSAGE),
+        MaxValueValidator(MAX_YEAR, message=YEAR_MESSAGE),
+    ]
+
+
+def relation_is_set(instance, name):
+    """Whether the foreign key ``name`` points somewhere, counting a parent not saved yet.
+
+    An admin inline validates its rows before the parent is saved: the row then holds the
+    parent object but no id.
+    """
+    if getattr(instance, f"{name}_id") is not None:
+        return True
+    field = instance._meta.get_field(name)
+    return field.is_cached(instance) and field.get_cached_value(instance) is not None
 
 
 class DatePrecision(models.TextChoices):

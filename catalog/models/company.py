@@ -160,8 +160,14 @@ class Company(Searchable, Publishable):
             raise ValidationError({"founded_precision": _("Say how precise the founding date is.")})
         if self.founded_precision and not self.founded_on:
             raise ValidationError({"founded_on": _("A precision needs a founding date.")})
-        if self.logo and not (self.logo_alt_zh and self.logo_alt_en):
-            raise ValidationError(_("A logo needs alt text in Chinese and English."))
+        if self.logo:
+            missing = {
+                name: _("A logo needs alt text in Chinese and English.")
+                for name in ("logo_alt_zh", "logo_alt_en")
+                if not getattr(self, name).strip()
+            }
+            if missing:
+                raise ValidationError(missing)
         if not isinstance(self.aliases, list) or not all(isinstance(a, str) for a in self.aliases):
             raise ValidationError({"aliases": _("Other names must be a list of strings.")})
         ancestor = self.parent

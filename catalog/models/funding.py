@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -45,10 +46,20 @@ class FundingRound(Timestamped):
     )
     amount_disclosed = models.BooleanField(_("amount disclosed"), default=False)
     amount_min = models.DecimalField(
-        _("amount (minimum)"), max_digits=18, decimal_places=2, null=True, blank=True
+        _("amount (minimum)"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, message=_("An amount cannot be negative."))],
     )
     amount_max = models.DecimalField(
-        _("amount (maximum)"), max_digits=18, decimal_places=2, null=True, blank=True
+        _("amount (maximum)"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, message=_("An amount cannot be negative."))],
     )
     currency = models.CharField(_("currency"), max_length=3, blank=True, help_text="CNY, USD…")
 

@@ -4,7 +4,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .common import RefManager, Timestamped, ref_field, year_range_constraints
+from .common import (
+    RefManager,
+    Timestamped,
+    ref_field,
+    relation_is_set,
+    year_range_constraints,
+    year_validators,
+)
 
 
 class MetricKind(models.TextChoices):
@@ -57,7 +64,7 @@ class Metric(Timestamped):
         verbose_name=_("region"),
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="metrics",
     )
     policy = models.ForeignKey(
@@ -73,7 +80,7 @@ class Metric(Timestamped):
         verbose_name=_("sector"),
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="metrics",
     )
     label_zh = models.CharField(_("what it measures (Chinese)"), max_length=250)
@@ -101,12 +108,14 @@ class Metric(Timestamped):
         blank=True,
         help_text=_("The value compared against, where the source states it."),
     )
-    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(
+        _("baseline year"), null=True, blank=True, validators=year_validators()
+    )
     start_year = models.PositiveSmallIntegerField(
-        _("period start"), null=True, blank=True, db_index=True
+        _("period start"), null=True, blank=True, db_index=True, validators=year_validators()
     )
     end_year = models.PositiveSmallIntegerField(
-        _("period end"), null=True, blank=True, db_index=True
+        _("period end"), null=True, blank=True, db_index=True, validators=year_validators()
     )
     period_zh = models.CharField(_("period as the source states it"), max_length=100, blank=True)
     period_en = models.CharField(_("period (English)"), max_length=100, blank=True)
@@ -150,7 +159,8 @@ class Metric(Timestamped):
 
     def clean(self):
         super().clean()
-        if not any([self.case_id, self.company_id, self.region_id, self.policy_id, self.sector_id]):
+        subjects = ("case", "company", "region", "policy", "sector")
+        if not any(relation_is_set(self, name) for name in subjects):
             raise ValidationError(
                 _("A figure must be about a case, an organisation, a region, a policy or a sector.")
             )

@@ -14,6 +14,7 @@ from .common import (
     Timestamped,
     format_partial_date,
     ref_field,
+    relation_is_set,
 )
 
 
@@ -188,7 +189,7 @@ class Citation(Timestamped):
         return (self.ref,)
 
     def targets(self):
-        return [name for name in self.TARGET_FIELDS if getattr(self, f"{name}_id") is not None]
+        return [name for name in self.TARGET_FIELDS if relation_is_set(self, name)]
 
     @property
     def target(self):

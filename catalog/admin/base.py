@@ -1,0 +1,238 @@
+"""What every catalogue admin shares: history, search that ignores simplified/traditional
+differences, publish/unpublish actions, and deletion refused (with the reason) while other
+records still depend on a row."""
+
+import functools
+
+import opencc
+from django.contrib import admin, messages
+from django.contrib.admin.utils import NestedObjects, unquote
+from django.db import router
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst, smart_split, unescape_string_literal
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from catalog.models import CITATION_TARGET_FIELDS
+from catalog.search import MAX_QUERY_LENGTH, normalise
+
+
+@functools.cache
+def _converter(config):
+    return opencc.OpenCC(config)
+
+
+def spellings(term):
+    """The term as typed, in simplified characters, and in the two traditional conventions.
+
+    For columns that have no normalised copy: the source is traditional text converted from
+    simplified, so a simplified query is tried in traditional spellings too.
+    """
+    variants = {term, normalise(term)}
+    for config in ("s2t", "s2twp"):
+        variants.add(_converter(config).convert(term))
+    return {variant for variant in variants if variant}
+
+
+def search_terms(search_term):
+    """Words of a query, quotes keeping phrases together, as Django's admin splits them."""
+    terms = []
+    for bit in smart_split(search_term[:MAX_QUERY_LENGTH]):
+        if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+            bit = unescape_string_literal(bit)
+        if bit.strip():
+            terms.append(bit.strip())
+    return terms
+
+
+class CatalogueAdmin(SimpleHistoryAdmin):
+    """The base of every catalogue admin.
+
+    - ``search_fields`` are matched in every spelling (see ``spellings``); a model with a
+      normalised ``search_text`` column is matched there too, and so are the ``search_text``
+      columns named in ``related_search_text`` (for example a figure found by its case's title).
+    - ``protected_by`` names many-to-many relations that also block deletion while in use.
+    """
+
+    list_per_page = 50
+    save_on_top = True
+    show_full_result_count = False
+    related_search_text: tuple[str, ...] = ()
+    protected_by: tuple[str, ...] = ()
+
+    def view_on_site(self, obj):
+        return public_url(obj)
+
+    # --- Search --------------------------------------------------------------------------------
+    def has_search_text(self):
+        return any(field.name == "search_text" for field in self.model._meta.concrete_fields)
+
+    def get_search_results(self, request, queryset, search_term):
+        terms = search_terms(search_term)
+        if not terms:
+            return queryset, False
+        text_columns = list(self.related_search_text)
+        if self.has_search_text():
+            text_columns.insert(0, "search_text")
+        for term in terms:
+            condition = Q()
+            simplified = normalise(term)
+            for column in text_columns:
+                condition |= Q(**{f"{column}__contains": simplified})
+            for field in self.get_search_fields(request):
+                for spelling in spellings(term):
+                    condition |= Q(**{f"{field}__icontains": spelling})
+            queryset = queryset.filter(condition)
+        return queryset, False
+
+    # --- Deletion ------------------------------------------------------------------------------
+    def in_use_by(self, obj):
+        """[(verbose name plural, count)] of the many-to-many rows that keep ``obj`` alive."""
+        uses = []
+        for name in self.protected_by:
+            manager = getattr(obj, name)
+            count = manager.count()
+            if count:
+                uses.append((manager.model._meta.verbose_name_plural, count))
+        return uses
+
+    def deletion_blockers(self, request, obj):
+        """What stops ``obj`` from being deleted, by kind: [(verbose name plural, count)]."""
+        collector = NestedObjects(using=router.db_for_write(type(obj)))
+        collector.collect([obj])
+        counts = {}
+        for row in collector.protected:
+            label = row._meta.verbose_name_plural
+            counts[label] = counts.get(label, 0) + 1
+        blockers = list(counts.items())
+        blockers.extend(self.in_use_by(obj))
+        return blockers
+
+    def blocked_message(self, obj, blockers):
+        uses = ", ".join(f"{count} {label}" for label, count in blockers)
+        return _(
+            "“%(object)s” cannot be deleted because other records still depend on it: %(uses)s. "
+            "Remove or reassign those first, or unpublish it instead."
+        ) % {"object": obj, "uses": uses}
+
+    def get_deleted_objects(self, objs, request):
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            for label, count in self.in_use_by(obj):
+                protected.append(
+                    format_html(
+                        "{}: {}",
+                        capfirst(obj._meta.verbose_name),
+                        _("“%(object)s” is used by %(count)s %(label)s")
+                        % {"object": obj, "count": count, "label": label},
+                    )
+                )
+        return to_delete, model_count, perms_needed, protected
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and self.has_delete_permission(request, obj):
+            blockers = self.deletion_blockers(request, obj)
+            if blockers:
+                self.message_user(request, self.blocked_message(obj, blockers), messages.ERROR)
+                if request.method == "POST":
+                    opts = self.model._meta
+                    return redirect(
+                        reverse(
+                            f"admin:{opts.app_label}_{opts.model_name}_change",
+                            args=[obj.pk],
+                            current_app=self.admin_site.name,
+                        )
+                    )
+        return super().delete_view(request, object_id, extra_context)
+
+
+class PublishableAdmin(CatalogueAdmin):
+    """For models with a ``published`` flag: a status column, a filter and bulk actions."""
+
+    actions = ["publish", "unpublish"]
+
+    @admin.display(description=_("status"), ordering="published")
+    def status(self, obj):
+        if obj.published:
+            return _("Published")
+        return format_html('<strong class="draft-flag">{}</strong>', _("Draft"))
+
+    def _set_published(self, request, queryset, value):
+        changed = 0
+        for obj in queryset.filter(published=not value):
+            obj.published = value
+            obj._change_reason = str(_("Published") if value else _("Unpublished"))
+            obj.save(update_fields=["published", "modified"])
+            self.log_change(request, obj, [{"changed": {"fields": ["published"]}}])
+            changed += 1
+        return changed
+
+    @admin.action(description=_("Publish the selected records"), permissions=["change"])
+    def publish(self, request, queryset):
+        changed = self._set_published(request, queryset, True)
+        self.message_user(
+            request,
+            ngettext("%(count)d record published.", "%(count)d records published.", changed)
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Unpublish the selected records (make them drafts)"), permissions=["change"]
+    )
+    def unpublish(self, request, queryset):
+        changed = self._set_published(request, queryset, False)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d record unpublished: only staff can see it now.",
+                "%(count)d records unpublished: only staff can see them now.",
+                changed,
+            )
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+
+
+# Rows without a page of their own are shown on the page of the record they belong to.
+PUBLIC_PARENTS = {
+    "metric": ("case", "company", "policy", "sector", "region"),
+    "fundinground": ("company",),
+    "investment": ("investee",),
+    "quote": ("person",),
+    "casecompany": ("case",),
+    "citation": CITATION_TARGET_FIELDS,
+}
+
+
+def public_url(obj):
+    """The public page that shows ``obj``: its own, or its parent's (for "view on site")."""
+    if obj is None:
+        return None
+    if hasattr(obj, "get_absolute_url"):
+        return obj.get_absolute_url()
+    for name in PUBLIC_PARENTS.get(obj._meta.model_name, ()):
+        parent = getattr(obj, name, None)
+        if parent is not None:
+            return public_url(parent)
+    return None
+
+
+def text_preview(value, length=80):
+    value = " ".join(str(value or "").split())
+    return value if len(value) <= length else f"{value[: length - 1]}…"
+
+
+__all__ = [
+    "CatalogueAdmin",
+    "PublishableAdmin",
+    "public_url",
+    "search_terms",
+    "spellings",
+    "text_preview",
+]

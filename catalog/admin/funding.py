@@ -1,0 +1,96 @@
+"""Funding rounds, with their investors on the same page, and investments on their own."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+
+from catalog.forms import FundingRoundForm, RefForm
+from catalog.models import FundingRound, Investment
+
+from .base import CatalogueAdmin
+from .provenance import CitationInline
+
+
+class RoundInvestmentFormSet(BaseInlineFormSet):
+    """Investors named on a round: the organisation funded is the round's organisation."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.investee_id = self.instance.company_id
+        return form
+
+
+class InvestmentInline(admin.TabularInline):
+    model = Investment
+    fk_name = "funding_round"
+    form = RefForm
+    formset = RoundInvestmentFormSet
+    extra = 0
+    fields = ["investor", "is_lead", "ref"]
+    autocomplete_fields = ["investor"]
+    verbose_name = _("investor")
+    verbose_name_plural = _("investors in this round")
+
+
+@admin.register(FundingRound)
+class FundingRoundAdmin(CatalogueAdmin):
+    form = FundingRoundForm
+    list_display = ["__str__", "company", "date", "amount", "investor_count"]
+    list_filter = ["stage", "amount_disclosed", "currency"]
+    search_fields = ["ref", "currency"]
+    related_search_text = ("company__search_text",)
+    list_select_related = ["company"]
+    autocomplete_fields = ["company"]
+    date_hierarchy = "announced_on"
+    inlines = [InvestmentInline, CitationInline]
+    fieldsets = [
+        (None, {"fields": ["company", ("stage", "sequence"), ("announced_on", "date_precision")]}),
+        (
+            _("Amount"),
+            {
+                "description": _(
+                    "Tick “amount disclosed” to give an amount; a disclosed amount needs a "
+                    "currency. For a range give the minimum and the maximum."
+                ),
+                "fields": ["amount_disclosed", ("amount_min", "amount_max", "currency")],
+            },
+        ),
+        (_("Reference"), {"fields": ["ref"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(investor_count=Count("investments"))
+
+    @admin.display(description=_("date"), ordering="announced_on")
+    def date(self, obj):
+        return obj.date_display or "—"
+
+    @admin.display(description=_("amount"), ordering="amount_min")
+    def amount(self, obj):
+        if not obj.amount_disclosed:
+            return _("undisclosed")
+        amount = f"{obj.amount_min:,}"
+        if obj.amount_max is not None and obj.amount_max != obj.amount_min:
+            amount = f"{amount}–{obj.amount_max:,}"
+        return f"{amount} {obj.currency}"
+
+    @admin.display(description=_("investors"), ordering="investor_count")
+    def investor_count(self, obj):
+        return obj.investor_count
+
+
+@admin.register(Investment)
+class InvestmentAdmin(CatalogueAdmin):
+    form = RefForm
+    list_display = ["ref", "investee", "investor", "funding_round", "is_lead"]
+    list_filter = ["is_lead"]
+    search_fields = ["ref"]
+    related_search_text = ("investee__search_text", "investor__search_text")
+    list_select_related = ["investee", "investor", "funding_round"]
+    autocomplete_fields = ["investee", "investor", "funding_round"]
+    inlines = [CitationInline]
+    fieldsets = [
+        (None, {"fields": ["investee", "investor", "funding_round", "is_lead"]}),
+        (_("Reference"), {"fields": ["ref"]}),
+    ]
