@@ -8,6 +8,7 @@ can act on.
 """
 
 import io
+import math
 import warnings
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -15,11 +16,11 @@ from pathlib import PurePath
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-MAX_BYTES = 5 * 1024 * 1024
+MEGABYTE = 1024 * 1024
+MAX_BYTES = 5 * MEGABYTE
 MAX_PIXELS = 40_000_000
 # Pillow's own guard: above this it warns, above twice this it refuses. We turn the warning into
 # a refusal too (see read_header), so nothing larger than MAX_PIXELS is ever decoded.
@@ -67,9 +68,9 @@ def read_header(file):
         size = file.tell()
     if size > MAX_BYTES:
         raise ValidationError(
-            _("The file is %(size)s; the limit is %(limit)s."),
+            _("The file is %(size)s MB; the limit is %(limit)s MB. Save it smaller and try again."),
             code="file_too_large",
-            params={"size": filesizeformat(size), "limit": filesizeformat(MAX_BYTES)},
+            params={"size": math.ceil(size / MEGABYTE * 10) / 10, "limit": MAX_BYTES // MEGABYTE},
         )
     file.seek(0)
     try:

@@ -8,7 +8,7 @@ import opencc
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects, unquote
 from django.db import router
-from django.db.models import Q
+from django.db.models import ForeignKey, Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -66,6 +66,22 @@ class CatalogueAdmin(SimpleHistoryAdmin):
 
     def view_on_site(self, obj):
         return public_url(obj)
+
+    # --- History -------------------------------------------------------------------------------
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        """The versions of one record, with the rows its foreign keys name fetched alongside.
+
+        (simple-history's own version calls ``select_related()`` without names when a model has
+        no foreign key, which Django deprecates.)
+        """
+        related = [
+            field.name
+            for field in history_manager.model.tracked_fields
+            if isinstance(field, ForeignKey)
+        ]
+        return history_manager.filter(**{pk_name: object_id}).select_related(
+            "history_user", *related
+        )
 
     # --- Search --------------------------------------------------------------------------------
     def has_search_text(self):

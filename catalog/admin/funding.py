@@ -60,7 +60,9 @@ class FundingRoundAdmin(CatalogueAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(investor_count=Count("investments"))
+        queryset = super().get_queryset(request).annotate(investor_count=Count("investments"))
+        # An aggregate drops Meta.ordering; keep it for the autocomplete's pagination.
+        return queryset.order_by(*FundingRound._meta.ordering)
 
     @admin.display(description=_("date"), ordering="announced_on")
     def date(self, obj):

@@ -72,7 +72,9 @@ class SourceAdmin(CatalogueAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+        queryset = super().get_queryset(request).annotate(citation_count=Count("citations"))
+        # An aggregate drops Meta.ordering; keep it for the autocomplete's pagination.
+        return queryset.order_by(*Source._meta.ordering)
 
     @admin.display(description=_("date"), ordering="published_on")
     def date_display(self, obj):

@@ -55,7 +55,9 @@ class SectorAdmin(CatalogueAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(companies_count=Count("companies"))
+        queryset = super().get_queryset(request).annotate(companies_count=Count("companies"))
+        # An aggregate drops Meta.ordering; keep it for the autocomplete's pagination.
+        return queryset.order_by(*Sector._meta.ordering)
 
     @admin.display(description=_("organisations"), ordering="companies_count")
     def companies_count(self, obj):
