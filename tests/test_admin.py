@@ -44,7 +44,7 @@ def form_data(response):
     assert response.status_code == 200, response.status_code
     data = {}
     _add_form(data, response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets", []):
         formset = inline.formset
         _add_form(data, formset.management_form)
         for form in formset.forms:

@@ -1,0 +1,213 @@
+"""Nothing lost: every change is a version that can be compared and restored, and a record that
+others depend on cannot be deleted (the admin says why, never with a server error)."""
+
+import pytest
+from django.contrib.messages import get_messages
+
+from catalog import models
+from tests import factories as f
+from tests.test_admin import admin_url, form_data
+
+
+def change_title(client, case, title):
+    url = admin_url(models.Case, "change", case.pk)
+    data = form_data(client.get(url))
+    data["title_en"] = title
+    response = client.post(url, data)
+    assert response.status_code == 302
+    return response
+
+
+# --- Versions ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_each_save_is_a_version_with_its_author(admin_client, admin_user):
+    case = f.CaseFactory(title_en="First title")
+    change_title(admin_client, case, "Second title")
+    versions = case.history.all()
+    assert [v.title_en for v in versions] == ["Second title", "First title"]
+    assert versions[0].history_user == admin_user
+    assert versions[0].history_type == "~"
+
+
+@pytest.mark.django_db
+def test_history_page_shows_what_changed(admin_client):
+    case = f.CaseFactory(title_en="First title")
+    change_title(admin_client, case, "Second title")
+    response = admin_client.get(admin_url(models.Case, "history", case.pk))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "English title (translation):" in html
+    assert "First title" in html
+    assert "Second title" in html
+
+
+@pytest.mark.django_db
+def test_an_earlier_version_can_be_restored(admin_client):
+    case = f.CaseFactory(title_en="First title")
+    change_title(admin_client, case, "Second title")
+    first = case.history.earliest()
+    url = admin_url(models.Case, "simple_history", case.pk, first.history_id)
+
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert "Revert" in page.content.decode()
+    assert page.context["adminform"].form["title_en"].value() == "First title"
+
+    response = admin_client.post(url, form_data(page))
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.title_en == "First title"
+    # Restoring is itself a version: the one it replaced can be restored in turn.
+    assert [v.title_en for v in case.history.all()] == [
+        "First title",
+        "Second title",
+        "First title",
+    ]
+
+
+@pytest.mark.django_db
+def test_restoring_keeps_the_rules(admin_client):
+    """A restored version goes through the same form: it cannot break a rule made since."""
+    old_parent = f.SectorFactory()
+    sector = f.SectorFactory(parent=old_parent)
+    version = sector.history.earliest()
+    sector.parent = None
+    sector.save()
+    old_parent.parent = f.SectorFactory()  # the old parent has become a sub-sector
+    old_parent.save()
+    url = admin_url(models.Sector, "simple_history", sector.pk, version.history_id)
+    response = admin_client.post(url, form_data(admin_client.get(url)))
+    assert response.status_code == 200
+    assert "top-level sector" in str(response.context["adminform"].form.errors["parent"])
+    sector.refresh_from_db()
+    assert sector.parent is None
+
+
+@pytest.mark.django_db
+def test_a_deleted_record_can_be_brought_back_from_its_history(admin_client):
+    person = f.PersonFactory(name_en="Sun Yingni")
+    pk = person.pk
+    response = admin_client.post(admin_url(models.Person, "delete", pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert not models.Person.objects.filter(pk=pk).exists()
+
+    history = admin_client.get(admin_url(models.Person, "history", pk))
+    assert history.status_code == 200
+    last_kept = models.Person.history.filter(id=pk, history_type="+").get()
+    url = admin_url(models.Person, "simple_history", pk, last_kept.history_id)
+    response = admin_client.post(url, form_data(admin_client.get(url)))
+    assert response.status_code == 302
+    assert models.Person.objects.get(pk=pk).name_en == "Sun Yingni"
+
+
+@pytest.mark.django_db
+def test_publishing_from_the_list_is_a_version_too(admin_client):
+    company = f.CompanyFactory()
+    admin_client.post(
+        admin_url(models.Company, "changelist"),
+        {"action": "unpublish", "_selected_action": [str(company.pk)]},
+    )
+    latest = company.history.first()
+    assert latest.published is False
+    assert latest.history_change_reason == "Unpublished"
+
+
+# --- Deletion refused while others depend on a record ------------------------------------------
+
+
+def _company_with_a_case():
+    return f.CaseCompanyFactory().company, "organisations in cases"
+
+
+def _source_with_citations():
+    citation = f.CitationFactory()
+    return citation.source, "1 citations"
+
+
+def _sector_used_by_a_company():
+    sector = f.SectorFactory()
+    f.CompanyFactory().sectors.add(sector)
+    return sector, "1 organisations"
+
+
+def _sector_with_a_figure():
+    sector = f.SectorFactory()
+    f.MetricFactory(case=None, sector=sector)
+    return sector, "1 figures"
+
+
+def _region_used_by_a_case():
+    region = f.RegionFactory()
+    f.CaseFactory().regions.add(region)
+    return region, "1 cases"
+
+
+def _region_of_a_company():
+    region = f.RegionFactory()
+    f.CompanyFactory(region=region)
+    return region, "1 organisations"
+
+
+def _investor_with_investments():
+    return f.InvestmentFactory().investor, "1 investments"
+
+
+def _person_s_organisation():
+    return f.PersonFactory(organisation=f.CompanyFactory()).organisation, "1 people"
+
+
+IN_USE = {
+    "company with a case": _company_with_a_case,
+    "source with citations": _source_with_citations,
+    "sector used by an organisation": _sector_used_by_a_company,
+    "sector with a figure": _sector_with_a_figure,
+    "region used by a case": _region_used_by_a_case,
+    "region of an organisation": _region_of_a_company,
+    "investor with investments": _investor_with_investments,
+    "organisation of a person": _person_s_organisation,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("situation", sorted(IN_USE))
+def test_deleting_a_record_in_use_is_refused_with_the_reason(admin_client, situation):
+    row, reason = IN_USE[situation]()
+    model = type(row)
+    url = admin_url(model, "delete", row.pk)
+
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "cannot be deleted because other records still depend on it" in html
+    assert reason in html
+    assert 'type="submit"' not in html.split('id="content"')[1], "no confirm button"
+
+    response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert response.url == admin_url(model, "change", row.pk)
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any(reason in message for message in messages), messages
+    assert model.objects.filter(pk=row.pk).exists()
+
+
+@pytest.mark.django_db
+def test_bulk_delete_of_records_in_use_is_refused(admin_client):
+    used, _reason = _sector_used_by_a_company()
+    unused = f.SectorFactory()
+    url = admin_url(models.Sector, "changelist")
+    data = {"action": "delete_selected", "_selected_action": [str(used.pk), str(unused.pk)]}
+    response = admin_client.post(url, {**data, "post": "yes"})
+    assert response.status_code == 200
+    assert "is used by 1 organisations" in response.content.decode()
+    assert models.Sector.objects.filter(pk__in=[used.pk, unused.pk]).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_record_nothing_depends_on_can_be_deleted(admin_client):
+    sector = f.SectorFactory()
+    response = admin_client.post(admin_url(models.Sector, "delete", sector.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert not models.Sector.objects.filter(pk=sector.pk).exists()
+    assert models.Sector.history.filter(id=sector.pk, history_type="-").exists()
