@@ -19,6 +19,7 @@ ACCESS_FIELDS = {
     "M": "duration_ms",
     "f": "referer",
     "a": "user_agent",
+    "{x-forwarded-for}i": "forwarded_for",
 }
 
 
