@@ -13,23 +13,16 @@ from .provenance import CitationInline
 SUBJECTS = ("case", "company", "policy", "region", "sector")
 
 
-class MetricInline(admin.TabularInline):
+class MetricInline(admin.StackedInline):
     model = Metric
     form = MetricForm
     extra = 0
     show_change_link = True
     fields = [
-        "label_zh",
-        "label_en",
-        "kind",
-        "qualifier",
-        "value",
-        "value_max",
-        "unit_zh",
-        "unit_en",
-        "start_year",
-        "end_year",
-        "sort_order",
+        ("label_zh", "label_en"),
+        ("kind", "qualifier"),
+        ("value", "value_max", "unit_zh", "unit_en"),
+        ("start_year", "end_year", "sort_order"),
         "ref",
     ]
     verbose_name = _("figure")
