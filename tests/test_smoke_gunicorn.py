@@ -219,7 +219,7 @@ def test_security_headers(server):
 
 
 def test_logs_are_json_lines(server):
-    fetch(server["port"], "/?smoke=1")
+    fetch(server["port"], "/?smoke=1", {"X-Forwarded-For": "203.0.113.7"})
     time.sleep(0.3)
     events = [json.loads(line) for line in server["log"].read_text().splitlines() if line]
     assert any(e["logger"] == "gunicorn.error" and "Listening at" in e["message"] for e in events)
@@ -228,3 +228,4 @@ def test_logs_are_json_lines(server):
     assert home
     assert home[0]["status"] == "200"
     assert home[0]["method"] == "GET"
+    assert home[0]["forwarded_for"] == "203.0.113.7"

@@ -47,7 +47,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from catalog.models import Citation, Company, Source
 
-editors = Group.objects.create(name="Editors")
+editors, _ = Group.objects.get_or_create(name="Editors")  # a migration may have made it
 editors.permissions.set(Permission.objects.filter(content_type__app_label="catalog"))
 editor = User.objects.create_user("editor", "editor@example.org", "a-long-test-password")
 editor.groups.add(editors)
