@@ -397,3 +397,57 @@ def test_admin_and_public_pages_run_without_csp_violations(
     violations = [message for message in messages if CSP_VIOLATION.search(message)]
     assert not violations, "\n".join(violations)
     assert len(visited) > 5, visited
+
+
+# --- The rate limit with the real Redis cache (REDIS_URL on several servers) ---------------------
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_cache(settings):
+    import os
+
+    import redis
+
+    client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but Redis does not answer at {REDIS_TEST_URL}: {exc}")
+        pytest.skip(f"Redis does not answer at {REDIS_TEST_URL}: {exc}")
+    from django.conf import settings as django_settings
+
+    prefix = f"atlas-test-{os.getpid()}"
+    settings.CACHES = {
+        "default": {
+            **django_settings.CACHES["default"],
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+        }
+    }
+    yield client
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+    client.close()
+
+
+@pytest.mark.django_db
+def test_rate_limit_counts_in_redis_and_the_window_expires(client, editor, settings, redis_cache):
+    assert cache.__class__.__name__ == "ConnectionProxy"
+    from django.core.cache import caches
+
+    assert type(caches["default"]).__module__ == "django_redis.cache"
+    for _ in range(settings.ADMIN_LOGIN_FAILURE_LIMIT):
+        assert attempt(client).status_code == 200
+    assert attempt(client).status_code == 429
+    keys = [key for key in redis_cache.scan_iter("atlas-test-*") if b"login-failures" in key]
+    assert len(keys) == 2, keys  # address+username and address
+    for key in keys:
+        ttl = redis_cache.ttl(key)
+        assert 0 < ttl <= settings.ADMIN_LOGIN_FAILURE_WINDOW, "incr() kept the window"
+        redis_cache.delete(key)  # as if the window had passed
+    assert attempt(client, password="the-right-password").status_code == 302
