@@ -307,7 +307,8 @@ def test_new_case_saves_with_a_figure_a_citation_and_a_role_in_one_go(admin_clie
     assert metric.label_en == "Output per worker"
     assert metric.ref.startswith("metric-output-per-worker-")
     citation = case.citations.get()
-    assert citation.source == source and citation.ref.startswith("citation-")
+    assert citation.source == source
+    assert citation.ref.startswith("citation-")
     assert case.roles.get().company == company
 
 
@@ -633,7 +634,8 @@ def test_image_needs_alt_text_in_both_languages_and_a_credit(admin_client):
     assert "alt text in Chinese and English" in errors["cover_alt_en"][0]
     assert "licence" in errors["cover_credit"][0]
     case.refresh_from_db()
-    assert not case.cover and not case.cover_rendition
+    assert not case.cover
+    assert not case.cover_rendition
 
 
 @pytest.mark.django_db
@@ -679,3 +681,28 @@ def test_valid_change_still_saves(admin_client):
     assert admin_client.post(url, data).status_code == 302
     row.refresh_from_db()
     assert (row.amount_min, row.announced_on) == (Decimal("100"), datetime.date(2023, 5, 1))
+
+
+# --- Query counts do not grow with the rows listed -------------------------------------------
+
+
+def _count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ALL_MODELS, ids=model_id)
+def test_changelist_query_count_does_not_grow_with_rows(admin_client, model):
+    make = SEARCHES[model][0]
+    url = admin_url(model, "changelist")
+    make()
+    few = _count_queries(admin_client, url)
+    for _ in range(4):
+        make()
+    assert model.objects.count() >= 5
+    assert _count_queries(admin_client, url) == few

@@ -21,6 +21,11 @@ class CaseCompanyInline(admin.TabularInline):
     verbose_name_plural = _("organisations and their roles in the case")
 
 
+# Rows of the auto-created link table would be captioned "Quote_cases object (3)"; the quote
+# itself is shown in the row's search box, so the caption is left empty.
+Quote.cases.through.__str__ = lambda link: ""
+
+
 class CaseQuoteInline(admin.TabularInline):
     model = Quote.cases.through
     extra = 0

@@ -8,7 +8,7 @@ def rendition_preview(file, alt, width):
     if not file:
         return _("No image yet. After saving, the site shows the WebP rendition here.")
     return format_html(
-        '<img src="{}" alt="{}" width="{}" style="max-width:100%;height:auto">',
+        '<img src="{}" alt="{}" width="{}">',
         file.url,
         alt,
         width,
