@@ -706,3 +706,31 @@ def test_changelist_query_count_does_not_grow_with_rows(admin_client, model):
         make()
     assert model.objects.count() >= 5
     assert _count_queries(admin_client, url) == few
+
+
+# --- The real catalogue --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_every_changelist_and_a_change_page_of_each_model_open_on_the_real_catalogue(
+    admin_client, catalogue
+):
+    for model in ALL_MODELS:
+        assert admin_client.get(admin_url(model, "changelist")).status_code == 200, model
+        row = model.objects.order_by("pk").first()
+        assert row is not None, f"the catalogue has no {model.__name__}"
+        assert admin_client.get(admin_url(model, "change", row.pk)).status_code == 200, model
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("东方锅炉", "dongfang-boiler"),  # simplified characters for 東方鍋爐
+        ("人工智能开源", "shanghai-ai-open-source-cluster"),  # mainland word for 人工智慧
+        ("国家数据局", "national-data-administration"),  # mainland word for 國家資料局
+    ],
+)
+def test_mainland_queries_find_the_catalogues_organisations(admin_client, catalogue, query, slug):
+    response = admin_client.get(admin_url(models.Company, "changelist"), {"q": query})
+    assert slug in [company.slug for company in response.context["cl"].result_list]
