@@ -91,7 +91,7 @@ def read_header(file):
         raise ValidationError(
             _("%(format)s images are not accepted. Upload a %(formats)s file."),
             code="format_not_accepted",
-            params={"format": header.format or _("This kind of"), "formats": ACCEPTED_LABEL},
+            params={"format": header.format or "?", "formats": ACCEPTED_LABEL},
         )
     if header.width * header.height > MAX_PIXELS:
         raise _too_many_pixels()
