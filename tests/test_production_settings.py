@@ -25,7 +25,9 @@ GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 
 def production_env(**overrides):
     """The process environment minus everything the settings read, plus a valid production set."""
-    base = {key: value for key, value in os.environ.items() if key not in env.VARIABLES}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests in this process; a server never has it.
+    dropped = {*env.VARIABLES, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {key: value for key, value in os.environ.items() if key not in dropped}
     base.update(
         DJANGO_SETTINGS_MODULE="site_config.settings.production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),

@@ -82,6 +82,24 @@ def test_hsts_is_sent_over_https_with_production_values(client, settings):
     assert "Strict-Transport-Security" not in client.get("/")
 
 
+@pytest.mark.django_db
+def test_only_the_admin_allows_one_hashed_style_attribute(client, admin_client):
+    public = csp_directives(client.get("/"))
+    assert public["style-src"] == ["'self'"]
+    for url in ("/admin/login/", "/zh-hans/admin/login/"):
+        admin_policy = csp_directives(client.get(url))
+        assert admin_policy["style-src"] == [
+            "'self'",
+            "'unsafe-hashes'",
+            "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",  # style="border-top: 0"
+        ]
+        assert admin_policy["script-src"][:1] == ["'self'"]
+        assert {k: v for k, v in admin_policy.items() if k != "style-src"} == {
+            k: v for k, v in public.items() if k not in {"style-src", "script-src"}
+        } | {"script-src": admin_policy["script-src"]}
+    assert csp_directives(admin_client.get("/admin/"))["style-src"][1] == "'unsafe-hashes'"
+
+
 SCRIPT = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
 STYLE_ELEMENT = re.compile(r"<style\b([^>]*)>", re.IGNORECASE)
 STYLE_ATTRIBUTE = re.compile(r"<[a-z][^>]*\sstyle\s*=", re.IGNORECASE)
@@ -316,87 +334,105 @@ def test_a_failing_request_shows_the_500_page_and_logs_path_and_error():
 # --- The real admin and public pages in chromium: no CSP violation in the console ---------------
 
 
-@pytest.fixture
-def chromium():
+def chromium_or_skip():
     import os
     import shutil
     from pathlib import Path
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, INSTALL_HINT
+    from tests.browser.conftest import CHROMIUM, INSTALL_HINT
 
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         message = f"chromium not found at {CHROMIUM}; {INSTALL_HINT}"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"CI=true but {message}")
         pytest.skip(message)
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
+# Runs in its own process: Playwright's sync API cannot start while the browser tests' session
+# (tests/browser/conftest.py) holds an event loop in this one.
+BROWSE = """
+import json, re, sys
+from playwright.sync_api import sync_playwright
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+base, password, extra = sys.argv[1], sys.argv[2], sys.argv[3:]
+messages, visited = [], []
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    page = browser.new_page()
+    page.set_default_timeout(15000)
+    page.on("console", lambda m: messages.append(f"{page.url}: {m.text}"))
+    page.on("pageerror", lambda e: messages.append(f"{page.url}: {e}"))
+
+    def visit(url):
+        page.goto(base + url)
+        page.wait_for_load_state("networkidle")
+        visited.append(url)
+
+    visit("/admin/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_url(base + "/admin/")
+    hrefs = page.eval_on_selector_all("#content-main a", "a => a.map(e => e.getAttribute('href'))")
+    changelists = sorted(
+        {h for h in hrefs if h and h.count("/") == 4 and not h.endswith("/add/")}
+    )
+    for changelist in changelists:
+        visit(changelist)
+        first = page.query_selector("#result_list tbody th a")
+        if first is not None:
+            change = first.get_attribute("href")
+            visit(change)
+            visit(change.replace("/change/", "/history/"))
+        if page.query_selector("a.addlink") is not None:
+            visit(changelist + "add/")
+    for url in ["/", "/zh-hans/", "/admin/password_change/", *extra]:
+        visit(url)
+    browser.close()
+print(json.dumps({"messages": messages, "visited": visited, "changelists": changelists}))
+"""
 
 CSP_VIOLATION = re.compile(r"Content Security Policy|Refused to (apply|execute|load)", re.I)
 
 
 @pytest.mark.browser
 def test_admin_and_public_pages_run_without_csp_violations(
-    chromium, live_server, transactional_db, django_user_model
+    live_server, transactional_db, django_user_model
 ):
-    from tests.factories import CaseFactory, CitationFactory, CompanyFactory, PolicyFactory
+    import subprocess
+    import sys
 
+    from tests.factories import CaseFactory, CitationFactory, CompanyFactory, PolicyFactory
+    from tests.test_production_settings import ROOT
+
+    chromium_or_skip()
     company = CompanyFactory()
     CaseFactory()
     PolicyFactory()
     CitationFactory()
     django_user_model.objects.create_superuser("admin", "admin@example.org", "browser-check")
 
-    page = chromium.new_page()
-    messages = []
-    page.on("console", lambda message: messages.append(f"{page.url}: {message.text}"))
-    page.on("pageerror", lambda error: messages.append(f"{page.url}: {error}"))
-
-    def visit(url):
-        page.goto(live_server.url + url)
-        page.wait_for_load_state("networkidle")
-
-    visit("/admin/login/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", "browser-check")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-    changelists = sorted(
-        {
-            href
-            for href in page.eval_on_selector_all(
-                "#content-main a", "links => links.map(a => a.getAttribute('href'))"
-            )
-            if href and href.count("/") == 4 and not href.endswith("/add/")
-        }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            BROWSE,
+            live_server.url,
+            "browser-check",
+            company.get_absolute_url(),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
-    assert "/admin/auth/user/" in changelists
-    visited = []
-    for changelist in changelists:
-        visit(changelist)
-        visited.append(changelist)
-        first = page.query_selector("#result_list tbody th a")
-        if first is not None:
-            change = first.get_attribute("href")
-            for url in (change, change.replace("/change/", "/history/")):
-                visit(url)
-                visited.append(url)
-        if page.query_selector("a.addlink") is not None:
-            visit(changelist + "add/")
-            visited.append(changelist + "add/")
-    for url in ("/", "/zh-hans/", company.get_absolute_url(), "/admin/password_change/"):
-        visit(url)
-        visited.append(url)
-    page.close()
-    violations = [message for message in messages if CSP_VIOLATION.search(message)]
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert "/admin/auth/user/" in report["changelists"]
+    assert len(report["visited"]) > 5, report["visited"]
+    violations = [message for message in report["messages"] if CSP_VIOLATION.search(message)]
     assert not violations, "\n".join(violations)
-    assert len(visited) > 5, visited
 
 
 # --- The rate limit with the real Redis cache (REDIS_URL on several servers) ---------------------

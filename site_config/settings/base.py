@@ -45,6 +45,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "site_config.csp.AdminContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -185,4 +186,13 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+}
+
+# The admin only: the same policy plus one inline style attribute of django-simple-history's
+# history list, allowed by its hash (site_config/csp.py).
+from site_config.csp import style_attribute_hash  # noqa: E402
+
+SECURE_CSP_ADMIN = {
+    **SECURE_CSP,
+    "style-src": [CSP.SELF, "'unsafe-hashes'", style_attribute_hash("border-top: 0")],
 }
