@@ -1,25 +1,10 @@
-"""Pages of the catalogue. Each view asks its model's queryset for the rows it shows."""
+"""Detail pages: one record each, with everything that cites or concerns it."""
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from .models import Case, CaseCompany, Citation, Company, Person, Policy, Region, Sector, Source
-
-
-def home(request):
-    context = {
-        "counts": {
-            "companies": Company.objects.visible_to(request.user).count(),
-            "cases": Case.objects.visible_to(request.user).count(),
-            "policies": Policy.objects.visible_to(request.user).count(),
-            "sectors": Sector.objects.count(),
-        },
-        "latest_cases": Case.objects.visible_to(request.user).order_by("-created", "title_en")[:6],
-        "sectors": Sector.objects.top_level(),
-        "sources": Source.objects.all(),
-    }
-    return render(request, "catalog/home.html", context)
+from ..models import Case, CaseCompany, Citation, Company, Person, Policy, Region, Sector, Source
 
 
 def _crumbs(section, record_label):
