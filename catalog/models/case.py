@@ -8,6 +8,7 @@ from .common import (
     PublishableQuerySet,
     Searchable,
     SlugManager,
+    count_of,
     year_range_constraints,
     year_validators,
 )
@@ -58,7 +59,19 @@ CHANGE_FIELDS = {
 
 
 class CaseQuerySet(PublishableQuerySet):
-    pass
+    def for_list(self):
+        """The cases list: sectors and organisations for each card, figures counted."""
+        from .metric import Metric
+
+        return self.prefetch_related(
+            "sectors",
+            models.Prefetch(
+                "roles",
+                queryset=CaseCompany.objects.select_related("company").filter(
+                    company__published=True
+                ),
+            ),
+        ).annotate(metric_count=count_of(Metric, "case"))
 
 
 def cover_path(instance, filename):

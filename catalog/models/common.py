@@ -101,6 +101,21 @@ class Searchable(models.Model):
         raise NotImplementedError
 
 
+def count_of(model, field, **conditions):
+    """A correlated subquery counting ``model`` rows whose ``field`` points at the outer row."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    rows = (
+        model.objects.filter(**{field: OuterRef("pk")}, **conditions)
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)

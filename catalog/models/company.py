@@ -11,6 +11,7 @@ from .common import (
     PublishableQuerySet,
     Searchable,
     SlugManager,
+    count_of,
     format_partial_date,
 )
 
@@ -27,7 +28,17 @@ class CompanyKind(models.TextChoices):
 
 
 class CompanyQuerySet(PublishableQuerySet):
-    pass
+    def for_list(self):
+        """The companies list: region and sectors for each card, counts for sorting."""
+        from .metric import Metric
+
+        return (
+            self.select_related("region")
+            .prefetch_related("sectors")
+            .annotate(
+                metric_count=count_of(Metric, "company"),
+            )
+        )
 
 
 def logo_path(instance, filename):

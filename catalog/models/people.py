@@ -9,13 +9,16 @@ from .common import (
     RefManager,
     Searchable,
     SlugManager,
+    count_of,
     Timestamped,
     ref_field,
 )
 
 
 class PersonQuerySet(PublishableQuerySet):
-    pass
+    def for_list(self):
+        """The people list: organisation for each entry, statements counted."""
+        return self.select_related("organisation").annotate(quote_count=count_of(Quote, "person"))
 
 
 class Person(Searchable, Publishable):

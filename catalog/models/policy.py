@@ -11,6 +11,7 @@ from .common import (
     PublishableQuerySet,
     Searchable,
     SlugManager,
+    count_of,
     format_partial_date,
 )
 
@@ -23,7 +24,13 @@ class PolicyLevel(models.TextChoices):
 
 
 class PolicyQuerySet(PublishableQuerySet):
-    pass
+    def for_list(self):
+        """The policies list: issuers and regions for each entry, targets counted."""
+        from .metric import Metric
+
+        return self.prefetch_related("issuers", "regions").annotate(
+            target_count=count_of(Metric, "policy")
+        )
 
 
 class Policy(Searchable, Publishable):
