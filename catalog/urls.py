@@ -1,11 +1,19 @@
 from django.urls import path
 
 from . import views
+from .views import lists
 
 app_name = "catalog"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("companies/", lists.CompanyListView.as_view(), name="company_list"),
+    path("cases/", lists.CaseListView.as_view(), name="case_list"),
+    path("sectors/", lists.sector_list, name="sector_list"),
+    path("regions/", lists.region_list, name="region_list"),
+    path("policies/", lists.PolicyListView.as_view(), name="policy_list"),
+    path("people/", lists.PersonListView.as_view(), name="person_list"),
     path("companies/<slug:slug>/", views.company_detail, name="company_detail"),
     path("cases/<slug:slug>/", views.case_detail, name="case_detail"),
     path("sectors/<slug:slug>/", views.sector_detail, name="sector_detail"),

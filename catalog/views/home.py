@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from ..models import Case, Company, Policy, Sector, Source
+from ..models import Case, Company, Person, Policy, Region, Sector, Source
 
 
 def home(request):
@@ -12,6 +12,8 @@ def home(request):
             "cases": Case.objects.visible_to(request.user).count(),
             "policies": Policy.objects.visible_to(request.user).count(),
             "sectors": Sector.objects.count(),
+            "regions": Region.objects.count(),
+            "people": Person.objects.visible_to(request.user).count(),
         },
         "latest_cases": Case.objects.visible_to(request.user).order_by("-created", "title_en")[:6],
         "sectors": Sector.objects.top_level(),

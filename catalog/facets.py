@@ -1,0 +1,218 @@
+"""Facet counts: for each option of a facet, how many rows match it given the other active filters.
+
+Each facet costs one query whatever the number of rows: the rows that pass every other filter are
+counted per option in the database (choices, flags, yes/no) or as (row, option) pairs rolled up a
+tree in Python (sectors, regions), so that a parent option counts the rows of its children too.
+Options with no match are hidden unless the visitor selected them.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from . import models
+from .models import CHANGE_FIELDS, LEVER_FIELDS
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    label_zh: str = ""
+    depth: int = 0
+
+
+@dataclass
+class Facet:
+    name: str
+    legend: str
+    options: list[Option] = field(default_factory=list)
+    multiple: bool = True
+
+    @property
+    def has_selection(self):
+        return any(option.selected for option in self.options)
+
+
+@dataclass
+class Trees:
+    """Sectors and regions, fetched once per page and shared by filters, facets and chips."""
+
+    sectors: list
+    regions: list
+
+    @classmethod
+    def load(cls):
+        return cls(
+            sectors=list(models.Sector.objects.order_by("sort_order", "name_en")),
+            regions=list(models.Region.objects.order_by("name_en")),
+        )
+
+    @staticmethod
+    def by_slug(nodes):
+        return {node.slug: node for node in nodes}
+
+
+def _ancestors(nodes):
+    """pk -> [pk, parent pk, grandparent pk, ...] for a parent-linked list of nodes."""
+    parent = {node.pk: node.parent_id for node in nodes}
+    chains = {}
+    for pk in parent:
+        chain, current, seen = [], pk, set()
+        while current is not None and current not in seen:
+            chain.append(current)
+            seen.add(current)
+            current = parent.get(current)
+        chains[pk] = chain
+    return chains
+
+
+def _tree_order(nodes):
+    """Nodes depth-first (parents before their children) with their depth."""
+    children = defaultdict(list)
+    for node in nodes:
+        children[node.parent_id].append(node)
+    ordered = []
+
+    def walk(parent_id, depth):
+        for node in children.get(parent_id, []):
+            ordered.append((node, depth))
+            walk(node.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def _selected(filterset, name):
+    values = filterset.data.getlist(name) if hasattr(filterset.data, "getlist") else []
+    return {str(v) for v in values}
+
+
+def tree_facet(filterset, queryset, name, relation, nodes):
+    pairs = queryset.values_list("pk", relation)
+    chains = _ancestors(nodes)
+    rows_per_node = defaultdict(set)
+    for row_pk, node_pk in pairs:
+        for ancestor in chains.get(node_pk, ()):
+            rows_per_node[ancestor].add(row_pk)
+    selected = _selected(filterset, name)
+    options = []
+    for node, depth in _tree_order(nodes):
+        count = len(rows_per_node.get(node.pk, ()))
+        if count or node.slug in selected:
+            options.append(
+                Option(
+                    value=node.slug,
+                    label=node.name_en,
+                    label_zh=node.name_zh,
+                    count=count,
+                    selected=node.slug in selected,
+                    depth=depth,
+                )
+            )
+    return options
+
+
+def related_facet(filterset, queryset, name, relation):
+    """Organisations linked to the rows (a case's organisations, a policy's issuers)."""
+    rows = queryset.values_list(
+        "pk", f"{relation}__slug", f"{relation}__name_en", f"{relation}__name_zh"
+    )
+    counts, labels = defaultdict(set), {}
+    for row_pk, slug, name_en, name_zh in rows:
+        if slug is None:
+            continue
+        counts[slug].add(row_pk)
+        labels[slug] = (name_en, name_zh)
+    selected = _selected(filterset, name)
+    options = [
+        Option(
+            value=slug,
+            label=labels[slug][0],
+            label_zh=labels[slug][1],
+            count=len(pks),
+            selected=slug in selected,
+        )
+        for slug, pks in counts.items()
+    ]
+    for slug in selected - set(counts):
+        if slug in labels:
+            continue
+        options.append(Option(value=slug, label=slug, count=0, selected=True))
+    options.sort(key=lambda option: (-option.count, option.label.casefold()))
+    return options
+
+
+def choice_facet(filterset, queryset, name, field_name, choices):
+    counts = dict(queryset.values_list(field_name).annotate(n=Count("pk")).order_by())
+    selected = _selected(filterset, name)
+    return [
+        Option(value=value, label=str(label), count=counts.get(value, 0), selected=value in selected)
+        for value, label in choices
+        if counts.get(value, 0) or value in selected
+    ]
+
+
+def flag_facet(filterset, queryset, name, fields, choices):
+    totals = queryset.aggregate(
+        **{value: Count("pk", filter=Q(**{fields[value]: True})) for value, _label in choices}
+    )
+    selected = _selected(filterset, name)
+    return [
+        Option(value=value, label=str(label), count=totals[value], selected=value in selected)
+        for value, label in choices
+        if totals[value] or value in selected
+    ]
+
+
+def yes_no_facet(filterset, queryset, name):
+    apply = filterset.filters[name].method
+    method = getattr(filterset, apply) if isinstance(apply, str) else apply
+    yes = method(queryset, name, "yes")
+    totals = queryset.aggregate(total=Count("pk"), yes=Count("pk", filter=Q(pk__in=yes.values("pk"))))
+    counts = {"yes": totals["yes"], "no": totals["total"] - totals["yes"]}
+    selected = _selected(filterset, name)
+    return [
+        Option(value=value, label=str(label), count=counts[value], selected=value in selected)
+        for value, label in filterset.filters[name].extra["choices"]
+        if counts[value] or value in selected
+    ]
+
+
+def build_facets(filterset, base_queryset, trees):
+    """The facets of ``filterset`` in its declared order, each counted without its own filter."""
+    facets = []
+    for name in filterset.facets:
+        queryset = filterset.filter_without(base_queryset, {name})
+        options = _options(filterset, queryset, name, trees)
+        legend = str(filterset.filters[name].label)
+        multiple = name not in YES_NO_FACETS
+        facets.append(Facet(name=name, legend=legend, options=options, multiple=multiple))
+    return facets
+
+
+YES_NO_FACETS = {"funding", "metrics", "pseudonym"}
+
+
+def _options(filterset, queryset, name, trees):
+    model = filterset._meta.model
+    if name in YES_NO_FACETS:
+        return yes_no_facet(filterset, queryset, name)
+    if name == "sector":
+        return tree_facet(filterset, queryset, name, "sectors", trees.sectors)
+    if name == "region":
+        relation = "region" if model is models.Company else "regions"
+        return tree_facet(filterset, queryset, name, relation, trees.regions)
+    if name == "company":
+        return related_facet(filterset, queryset, name, "roles__company")
+    if name == "issuer":
+        return related_facet(filterset, queryset, name, "issuers")
+    if name == "lever":
+        return flag_facet(filterset, queryset, name, LEVER_FIELDS, models.Lever.choices)
+    if name == "change":
+        return flag_facet(filterset, queryset, name, CHANGE_FIELDS, models.ChangeKind.choices)
+    filter_ = filterset.filters[name]
+    return choice_facet(filterset, queryset, name, filter_.field_name, filter_.extra["choices"])

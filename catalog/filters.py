@@ -1,0 +1,343 @@
+"""The FilterSets behind the list pages: one per list, each field a facet or a range.
+
+Every filter narrows the queryset with ``pk__in`` subqueries or plain lookups, so rows are never
+duplicated and the facet counts (catalog.facets) can re-apply all filters but one.
+"""
+
+import re
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from . import models
+from .models import MAX_YEAR, MIN_YEAR
+from .search import MAX_QUERY_LENGTH, normalise
+
+SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,120}$")
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class SlugMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Choices named by slug; a value that cannot be a slug is refused before any query runs.
+
+    ``known`` (slug -> row), when the page has already fetched the rows, validates without a query.
+    """
+
+    known = None
+
+    def _invalid(self, item):
+        return ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": str(item)[:50]},
+        )
+
+    def _check_values(self, value):
+        for item in value:
+            if not isinstance(item, str) or not SLUG.match(item):
+                raise self._invalid(item)
+        if self.known is not None:
+            missing = [item for item in value if item not in self.known]
+            if missing:
+                raise self._invalid(missing[0])
+            return [self.known[item] for item in dict.fromkeys(value)]
+        return super()._check_values(value)
+
+
+class SlugMultipleFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = SlugMultipleChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "numeric"}))
+        super().__init__(*args, **kwargs)
+
+
+class SearchTextFilter(django_filters.CharFilter):
+    """Every word of the query must occur in the row's normalised search text."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        for word in normalise(value).split():
+            qs = qs.filter(search_text__contains=word)
+        return qs
+
+
+def sort_filter(orderings, label=_("Sort by")):
+    """A whitelisted ordering: ``orderings`` maps a parameter value to (label, order_by fields)."""
+
+    def apply(queryset, name, value):
+        return queryset.order_by(*orderings[value][1])
+
+    return django_filters.ChoiceFilter(
+        label=label,
+        choices=[(key, text) for key, (text, _fields) in orderings.items()],
+        method=apply,
+        empty_label=None,
+    )
+
+
+class FacetedFilterSet(django_filters.FilterSet):
+    """Base of the list FilterSets.
+
+    ``facets`` names the filters shown with per-option counts; ``ranges`` pairs the two halves of
+    a range filter so that a chip removes both; ``default_sort`` orders an unsorted list.
+    """
+
+    facets: tuple[str, ...] = ()
+    ranges: dict[str, tuple[str, str]] = {}
+    default_sort = "name"
+
+    def __init__(self, *args, known=None, **kwargs):
+        self.known = known or {}
+        super().__init__(*args, **kwargs)
+
+    @property
+    def form(self):
+        form = super().form
+        for name, mapping in self.known.items():
+            if name in form.fields:
+                form.fields[name].known = mapping
+        return form
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("sort"):
+            queryset = self.filters["sort"].filter(queryset, self.default_sort)
+        return queryset
+
+    def filter_without(self, queryset, excluded):
+        """The queryset narrowed by every valid filter except those in ``excluded``."""
+        data = getattr(self.form, "cleaned_data", {})
+        for name, value in data.items():
+            if name in excluded or name == "sort":
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+
+def _in_sectors(queryset, relation, sectors):
+    if not sectors:
+        return queryset
+    chosen = models.Sector.objects.with_descendants(sectors)
+    return queryset.filter(pk__in=queryset.model.objects.filter(**{f"{relation}__in": chosen}))
+
+
+def _in_regions(queryset, relation, regions):
+    if not regions:
+        return queryset
+    chosen = models.Region.objects.with_descendants(regions)
+    return queryset.filter(pk__in=queryset.model.objects.filter(**{f"{relation}__in": chosen}))
+
+
+def _yes_no(queryset, condition, value):
+    if value == "yes":
+        return queryset.filter(condition)
+    if value == "no":
+        return queryset.exclude(condition)
+    return queryset
+
+
+class CompanyFilter(FacetedFilterSet):
+    q = SearchTextFilter()
+    sector = SlugMultipleFilter(
+        label=_("Sector"), queryset=models.Sector.objects.all(), method="filter_sector"
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Kind"), choices=models.CompanyKind.choices, distinct=False
+    )
+    region = SlugMultipleFilter(
+        label=_("Region"), queryset=models.Region.objects.all(), method="filter_region"
+    )
+    founded_min = YearFilter(
+        label=_("Founded from"), field_name="founded_on__year", lookup_expr="gte"
+    )
+    founded_max = YearFilter(label=_("Founded until"), field_name="founded_on__year", lookup_expr="lte")
+    funding = django_filters.ChoiceFilter(
+        label=_("Has funding rounds"), choices=YES_NO, method="filter_funding"
+    )
+    sort = sort_filter(
+        {
+            "name": (_("Name"), ("name_en", "pk")),
+            "founded": (_("Founding date, oldest first"), ("founded_on", "name_en", "pk")),
+            "-founded": (_("Founding date, newest first"), ("-founded_on", "name_en", "pk")),
+            "newest": (_("Newest in the catalogue"), ("-created", "pk")),
+            "metrics": (_("Most figures"), ("-metric_count", "name_en", "pk")),
+        }
+    )
+
+    facets = ("sector", "kind", "region", "funding")
+    ranges = {"founded": ("founded_min", "founded_max")}
+
+    class Meta:
+        model = models.Company
+        fields = []
+
+    def filter_sector(self, queryset, name, value):
+        return _in_sectors(queryset, "sectors", value)
+
+    def filter_region(self, queryset, name, value):
+        return _in_regions(queryset, "region", value)
+
+    def filter_funding(self, queryset, name, value):
+        has = Exists(models.FundingRound.objects.filter(company=OuterRef("pk")))
+        return _yes_no(queryset, Q(has), value)
+
+
+LEVER_CHOICES = models.Lever.choices
+CHANGE_CHOICES = models.ChangeKind.choices
+
+
+class CaseFilter(FacetedFilterSet):
+    q = SearchTextFilter()
+    sector = SlugMultipleFilter(
+        label=_("Sector"), queryset=models.Sector.objects.all(), method="filter_sector"
+    )
+    region = SlugMultipleFilter(
+        label=_("Region"), queryset=models.Region.objects.all(), method="filter_region"
+    )
+    company = SlugMultipleFilter(
+        label=_("Organisation"), queryset=models.Company.objects.all(), method="filter_company"
+    )
+    lever = django_filters.MultipleChoiceFilter(
+        label=_("Lever"), choices=LEVER_CHOICES, method="filter_lever"
+    )
+    change = django_filters.MultipleChoiceFilter(
+        label=_("Kind of change"), choices=CHANGE_CHOICES, method="filter_change"
+    )
+    track = django_filters.MultipleChoiceFilter(
+        label=_("Track"), choices=models.Track.choices, distinct=False
+    )
+    year_min = YearFilter(label=_("From year"), method="filter_year_min")
+    year_max = YearFilter(label=_("Until year"), method="filter_year_max")
+    metrics = django_filters.ChoiceFilter(
+        label=_("Has figures"), choices=YES_NO, method="filter_metrics"
+    )
+    sort = sort_filter(
+        {
+            "name": (_("Title"), ("title_en", "pk")),
+            "-year": (_("Most recent period first"), ("-start_year", "title_en", "pk")),
+            "year": (_("Earliest period first"), ("start_year", "title_en", "pk")),
+            "newest": (_("Newest in the catalogue"), ("-created", "pk")),
+            "metrics": (_("Most figures"), ("-metric_count", "title_en", "pk")),
+        }
+    )
+
+    facets = ("sector", "region", "company", "lever", "change", "track", "metrics")
+    ranges = {"year": ("year_min", "year_max")}
+
+    class Meta:
+        model = models.Case
+        fields = []
+
+    def filter_sector(self, queryset, name, value):
+        return _in_sectors(queryset, "sectors", value)
+
+    def filter_region(self, queryset, name, value):
+        return _in_regions(queryset, "regions", value)
+
+    def filter_company(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=models.CaseCompany.objects.filter(company__in=value).values("case"))
+
+    def filter_lever(self, queryset, name, value):
+        return _any_flag(queryset, models.LEVER_FIELDS, value)
+
+    def filter_change(self, queryset, name, value):
+        return _any_flag(queryset, models.CHANGE_FIELDS, value)
+
+    def filter_year_min(self, queryset, name, value):
+        # The case's period reaches the year: it ends (or, without an end, starts) then or later.
+        return queryset.filter(Q(end_year__gte=value) | Q(end_year__isnull=True, start_year__gte=value))
+
+    def filter_year_max(self, queryset, name, value):
+        return queryset.filter(start_year__lte=value)
+
+    def filter_metrics(self, queryset, name, value):
+        return _yes_no(queryset, Q(Exists(models.Metric.objects.filter(case=OuterRef("pk")))), value)
+
+
+def _any_flag(queryset, fields, values):
+    condition = Q()
+    for value in values:
+        condition |= Q(**{fields[value]: True})
+    return queryset.filter(condition) if values else queryset
+
+
+class PolicyFilter(FacetedFilterSet):
+    q = SearchTextFilter()
+    level = django_filters.MultipleChoiceFilter(
+        label=_("Level"), choices=models.PolicyLevel.choices, distinct=False
+    )
+    issuer = SlugMultipleFilter(
+        label=_("Issuing body"), queryset=models.Company.objects.all(), method="filter_issuer"
+    )
+    region = SlugMultipleFilter(
+        label=_("Region"), queryset=models.Region.objects.all(), method="filter_region"
+    )
+    year_min = YearFilter(label=_("From year"), field_name="issued_on__year", lookup_expr="gte")
+    year_max = YearFilter(label=_("Until year"), field_name="issued_on__year", lookup_expr="lte")
+    sort = sort_filter(
+        {
+            "-date": (_("Newest policy first"), ("-issued_on", "title_en", "pk")),
+            "date": (_("Oldest policy first"), ("issued_on", "title_en", "pk")),
+            "name": (_("Title"), ("title_en", "pk")),
+            "newest": (_("Newest in the catalogue"), ("-created", "pk")),
+        }
+    )
+
+    facets = ("level", "issuer", "region")
+    ranges = {"year": ("year_min", "year_max")}
+    default_sort = "-date"
+
+    class Meta:
+        model = models.Policy
+        fields = []
+
+    def filter_issuer(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=models.Policy.objects.filter(issuers__in=value).values("pk"))
+
+    def filter_region(self, queryset, name, value):
+        return _in_regions(queryset, "regions", value)
+
+
+class PersonFilter(FacetedFilterSet):
+    q = SearchTextFilter()
+    pseudonym = django_filters.ChoiceFilter(
+        label=_("Name is a pseudonym"), choices=YES_NO, method="filter_pseudonym"
+    )
+    sort = sort_filter(
+        {
+            "name": (_("Name"), ("name_en", "pk")),
+            "quotes": (_("Most statements"), ("-quote_count", "name_en", "pk")),
+        }
+    )
+
+    facets = ("pseudonym",)
+
+    class Meta:
+        model = models.Person
+        fields = []
+
+    def filter_pseudonym(self, queryset, name, value):
+        return _yes_no(queryset, Q(is_pseudonym=True), value)

@@ -1,0 +1,264 @@
+"""List pages: a FilterSet narrows the model's ``for_list()`` queryset; facets count the options.
+
+The parameter's way through: URL → view → FilterSet → queryset → template.
+"""
+
+from django.core.paginator import InvalidPage
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters.views import FilterView
+
+from .. import filters, models
+from ..facets import Trees, build_facets
+
+PER_PAGE = 20
+
+
+def clean_query_redirect(request):
+    """A redirect to the same URL without empty parameters, or None when there are none."""
+    query = request.GET
+    if not any(value.strip() == "" for key in query for value in query.getlist(key)):
+        return None
+    cleaned = query.copy()
+    for key in list(cleaned):
+        values = [value for value in cleaned.getlist(key) if value.strip() != ""]
+        if values:
+            cleaned.setlist(key, values)
+        else:
+            del cleaned[key]
+    encoded = cleaned.urlencode()
+    return HttpResponseRedirect(request.path + (f"?{encoded}" if encoded else ""))
+
+
+class FacetedListView(FilterView):
+    """A list page with facet counts, removable filter chips, whitelisted sorting and paging."""
+
+    paginate_by = PER_PAGE
+    section = ""
+    record_template = ""
+    empty_message = ""
+
+    def base_queryset(self):
+        model = self.filterset_class._meta.model
+        return model.objects.visible_to(self.request.user).for_list()
+
+    def get(self, request, *args, **kwargs):
+        redirect = clean_query_redirect(request)
+        if redirect:
+            return redirect
+        self.trees = Trees.load()
+        self.base = self.base_queryset()
+        self.filterset = self.filterset_class(
+            request.GET,
+            queryset=self.base,
+            request=request,
+            known={
+                "sector": Trees.by_slug(self.trees.sectors),
+                "region": Trees.by_slug(self.trees.regions),
+            },
+        )
+        self.filters_valid = self.filterset.is_valid()
+        self.object_list = self.filterset.qs if self.filters_valid else self.base.none()
+        self.page_error = ""
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return self.render_to_response(context)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        raw = self.request.GET.get("page", "1")
+        if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+            self.page_error = _("“%(page)s” is not a page number. Pages are numbered from 1.") % {
+                "page": raw[:20]
+            }
+            return paginator, None, [], False
+        try:
+            page = paginator.page(int(raw))
+        except InvalidPage as exc:
+            raise Http404(_("There is no page %(page)s of this list.") % {"page": raw}) from exc
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            facets=build_facets(self.filterset, self.base, self.trees),
+            chips=self.chips(),
+            filters_valid=self.filters_valid,
+            page_error=self.page_error,
+            result_count=context["paginator"].count if context.get("paginator") else 0,
+            sort_options=self.filterset.filters["sort"].extra["choices"],
+            current_sort=self.request.GET.get("sort") or self.filterset.default_sort,
+            section=self.section,
+            record_template=self.record_template,
+            empty_message=self.empty_message,
+            crumbs=[{"label": self.section, "url": None}],
+            range_fields=[
+                {
+                    "legend": self.range_legend(key),
+                    "low": self.filterset.form[low],
+                    "high": self.filterset.form[high],
+                }
+                for key, (low, high) in self.filterset.ranges.items()
+            ],
+        )
+        return context
+
+    def chips(self):
+        """One removable chip per active filter value; a range's two ends make one chip."""
+        query = self.request.GET
+        labels = self.value_labels()
+        range_of = {
+            half: key for key, halves in self.filterset.ranges.items() for half in halves
+        }
+        chips, seen_ranges = [], set()
+        for name in self.filterset.filters:
+            if name == "sort" or name not in query:
+                continue
+            if name in range_of:
+                key = range_of[name]
+                if key in seen_ranges:
+                    continue
+                seen_ranges.add(key)
+                low, high = self.filterset.ranges[key]
+                chips.append(
+                    {
+                        "legend": self.range_legend(key),
+                        "label": f"{query.get(low, '…')[:20]}–{query.get(high, '…')[:20]}",
+                        "url": self.without(low, high),
+                    }
+                )
+                continue
+            legend = str(self.filterset.filters[name].label)
+            for value in query.getlist(name):
+                chips.append(
+                    {
+                        "legend": legend,
+                        "label": labels.get((name, value), value[:60]),
+                        "url": self.without(name, value=value),
+                    }
+                )
+        return chips
+
+    def range_legend(self, key):
+        return {"founded": _("Founded"), "year": _("Years")}.get(key, key)
+
+    def value_labels(self):
+        labels = {}
+        for node in self.trees.sectors:
+            labels[("sector", node.slug)] = f"{node.name_zh} {node.name_en}"
+        for node in self.trees.regions:
+            labels[("region", node.slug)] = f"{node.name_zh} {node.name_en}"
+        for name, flt in self.filterset.filters.items():
+            for value, label in flt.extra.get("choices", []) or []:
+                labels[(name, str(value))] = str(label)
+        for facet_name in ("company", "issuer"):
+            selected = self.request.GET.getlist(facet_name)
+            if selected and facet_name in self.filterset.filters:
+                for slug, name_zh, name_en in models.Company.objects.filter(
+                    slug__in=[s for s in selected if filters.SLUG.match(s)]
+                ).values_list("slug", "name_zh", "name_en"):
+                    labels[(facet_name, slug)] = f"{name_zh} {name_en}"
+        return labels
+
+    def without(self, *names, value=None):
+        """The current URL without ``names`` (or without one ``value`` of a single name)."""
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        for name in names:
+            if value is None:
+                query.pop(name, None)
+            else:
+                remaining = [v for v in query.getlist(name) if v != value]
+                if remaining:
+                    query.setlist(name, remaining)
+                else:
+                    query.pop(name, None)
+        encoded = query.urlencode()
+        return self.request.path + (f"?{encoded}" if encoded else "")
+
+
+class CompanyListView(FacetedListView):
+    filterset_class = filters.CompanyFilter
+    template_name = "catalog/company_list.html"
+    section = gettext_lazy("Organisations")
+    record_template = "catalog/partials/company_item.html"
+    empty_message = gettext_lazy("No organisations match these filters.")
+
+
+class CaseListView(FacetedListView):
+    filterset_class = filters.CaseFilter
+    template_name = "catalog/case_list.html"
+    section = gettext_lazy("Cases")
+    record_template = "catalog/partials/case_item.html"
+    empty_message = gettext_lazy("No cases match these filters.")
+
+
+class PolicyListView(FacetedListView):
+    filterset_class = filters.PolicyFilter
+    template_name = "catalog/policy_list.html"
+    section = gettext_lazy("Policies")
+    record_template = "catalog/partials/policy_item.html"
+    empty_message = gettext_lazy("No policies match these filters.")
+
+
+class PersonListView(FacetedListView):
+    filterset_class = filters.PersonFilter
+    template_name = "catalog/person_list.html"
+    section = gettext_lazy("People")
+    record_template = "catalog/partials/person_item.html"
+    empty_message = gettext_lazy("No people match these filters.")
+
+
+def _published_count(relation):
+    return Count(relation, filter=Q(**{f"{relation}__published": True}), distinct=True)
+
+
+def sector_list(request):
+    """The sector tree: each track with its sub-sectors, and how many organisations and cases."""
+    sectors = list(
+        models.Sector.objects.annotate(
+            company_count=_published_count("companies"), case_count=_published_count("cases")
+        ).order_by("sort_order", "name_en")
+    )
+    return render(
+        request,
+        "catalog/sector_list.html",
+        {
+            "groups": _tree_groups(sectors, group_by="kind", choices=models.SectorKind.choices),
+            "crumbs": [{"label": _("Sectors"), "url": None}],
+        },
+    )
+
+
+def region_list(request):
+    """The region tree: provinces with their cities and counties, and how much each holds."""
+    regions = list(
+        models.Region.objects.annotate(
+            company_count=_published_count("companies"), case_count=_published_count("cases")
+        ).order_by("name_en")
+    )
+    return render(
+        request,
+        "catalog/region_list.html",
+        {
+            "groups": _tree_groups(regions, group_by="level", choices=models.RegionLevel.choices),
+            "crumbs": [{"label": _("Regions"), "url": None}],
+        },
+    )
+
+
+def _tree_groups(nodes, group_by, choices):
+    """Top-level nodes grouped by a choice field, each with its children nested below it."""
+    children = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node)
+    for node in nodes:
+        node.child_nodes = children.get(node.pk, [])
+    groups = []
+    for value, label in choices:
+        roots = [node for node in children.get(None, []) if getattr(node, group_by) == value]
+        if roots:
+            groups.append({"label": label, "value": value, "nodes": roots})
+    return groups
