@@ -150,7 +150,9 @@ def choice_facet(filterset, queryset, name, field_name, choices):
     counts = dict(queryset.values_list(field_name).annotate(n=Count("pk")).order_by())
     selected = _selected(filterset, name)
     return [
-        Option(value=value, label=str(label), count=counts.get(value, 0), selected=value in selected)
+        Option(
+            value=value, label=str(label), count=counts.get(value, 0), selected=value in selected
+        )
         for value, label in choices
         if counts.get(value, 0) or value in selected
     ]
@@ -172,7 +174,9 @@ def yes_no_facet(filterset, queryset, name):
     apply = filterset.filters[name].method
     method = getattr(filterset, apply) if isinstance(apply, str) else apply
     yes = method(queryset, name, "yes")
-    totals = queryset.aggregate(total=Count("pk"), yes=Count("pk", filter=Q(pk__in=yes.values("pk"))))
+    totals = queryset.aggregate(
+        total=Count("pk"), yes=Count("pk", filter=Q(pk__in=yes.values("pk")))
+    )
     counts = {"yes": totals["yes"], "no": totals["total"] - totals["yes"]}
     selected = _selected(filterset, name)
     return [

@@ -80,7 +80,10 @@ class SearchTextFilter(django_filters.CharFilter):
         return qs
 
 
-def sort_filter(orderings, label=_("Sort by")):
+SORT_LABEL = _("Sort by")
+
+
+def sort_filter(orderings, label=SORT_LABEL):
     """A whitelisted ordering: ``orderings`` maps a parameter value to (label, order_by fields)."""
 
     def apply(queryset, name, value):
@@ -169,7 +172,9 @@ class CompanyFilter(FacetedFilterSet):
     founded_min = YearFilter(
         label=_("Founded from"), field_name="founded_on__year", lookup_expr="gte"
     )
-    founded_max = YearFilter(label=_("Founded until"), field_name="founded_on__year", lookup_expr="lte")
+    founded_max = YearFilter(
+        label=_("Founded until"), field_name="founded_on__year", lookup_expr="lte"
+    )
     funding = django_filters.ChoiceFilter(
         label=_("Has funding rounds"), choices=YES_NO, method="filter_funding"
     )
@@ -256,7 +261,8 @@ class CaseFilter(FacetedFilterSet):
     def filter_company(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(pk__in=models.CaseCompany.objects.filter(company__in=value).values("case"))
+        roles = models.CaseCompany.objects.filter(company__in=value)
+        return queryset.filter(pk__in=roles.values("case"))
 
     def filter_lever(self, queryset, name, value):
         return _any_flag(queryset, models.LEVER_FIELDS, value)
@@ -266,13 +272,16 @@ class CaseFilter(FacetedFilterSet):
 
     def filter_year_min(self, queryset, name, value):
         # The case's period reaches the year: it ends (or, without an end, starts) then or later.
-        return queryset.filter(Q(end_year__gte=value) | Q(end_year__isnull=True, start_year__gte=value))
+        return queryset.filter(
+            Q(end_year__gte=value) | Q(end_year__isnull=True, start_year__gte=value)
+        )
 
     def filter_year_max(self, queryset, name, value):
         return queryset.filter(start_year__lte=value)
 
     def filter_metrics(self, queryset, name, value):
-        return _yes_no(queryset, Q(Exists(models.Metric.objects.filter(case=OuterRef("pk")))), value)
+        has = Exists(models.Metric.objects.filter(case=OuterRef("pk")))
+        return _yes_no(queryset, Q(has), value)
 
 
 def _any_flag(queryset, fields, values):

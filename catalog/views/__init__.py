@@ -10,6 +10,7 @@ from .details import (
     source_detail,
 )
 from .home import home
+from .search import search
 
 __all__ = [
     "case_detail",
@@ -18,6 +19,7 @@ __all__ = [
     "person_detail",
     "policy_detail",
     "region_detail",
+    "search",
     "sector_detail",
     "source_detail",
 ]

@@ -109,9 +109,7 @@ class FacetedListView(FilterView):
         """One removable chip per active filter value; a range's two ends make one chip."""
         query = self.request.GET
         labels = self.value_labels()
-        range_of = {
-            half: key for key, halves in self.filterset.ranges.items() for half in halves
-        }
+        range_of = {half: key for key, halves in self.filterset.ranges.items() for half in halves}
         chips, seen_ranges = [], set()
         for name in self.filterset.filters:
             if name == "sort" or name not in query:
