@@ -1,0 +1,17 @@
+"""The search page: every organisation, case, policy and person whose text contains the query."""
+
+from django.shortcuts import render
+
+from ..search import MAX_QUERY_LENGTH, parse_query, run_search
+
+
+def search(request):
+    query = parse_query(request.GET.get("q", ""))
+    groups = run_search(query, request.user)
+    context = {
+        "query": query,
+        "groups": groups,
+        "total": sum(group.count for group in groups),
+        "max_length": MAX_QUERY_LENGTH,
+    }
+    return render(request, "catalog/search.html", context)
