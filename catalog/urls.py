@@ -8,7 +8,6 @@ app_name = "catalog"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
-    path("search/", views.search, name="search"),
     path("companies/", lists.CompanyListView.as_view(), name="company_list"),
     path("cases/", lists.CaseListView.as_view(), name="case_list"),
     path("sectors/", lists.sector_list, name="sector_list"),
