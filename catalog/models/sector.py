@@ -12,6 +12,7 @@ class SectorKind(models.TextChoices):
     FUTURE = "future", _("Future industry")
     STRATEGIC_EMERGING = "emerging", _("Strategic emerging industry")
     TRADITIONAL = "traditional", _("Traditional industry")
+    OTHER = "other", _("Other field (services, research, public sector)")
 
 
 class SectorQuerySet(models.QuerySet):
@@ -22,6 +23,40 @@ class SectorQuerySet(models.QuerySet):
         """The given sectors and their children (the tree has two levels)."""
         ids = [s.pk for s in sectors]
         return self.filter(Q(pk__in=ids) | Q(parent__in=ids))
+
+    def for_detail(self, user):
+        """A sector's page: parent, sub-sectors, and the organisations, cases, figures, policies
+        and quotes of the sector and of its sub-sectors, as ``user`` may see them."""
+        from .case import Case
+        from .company import Company
+        from .metric import Metric
+        from .people import Person, Quote
+        from .policy import Policy
+        from .provenance import cited
+
+        def members():
+            return [
+                models.Prefetch("companies", queryset=Company.objects.visible_to(user)),
+                models.Prefetch("cases", queryset=Case.objects.visible_to(user)),
+            ]
+
+        return self.select_related("parent").prefetch_related(
+            models.Prefetch("children", queryset=Sector.objects.prefetch_related(*members())),
+            *members(),
+            models.Prefetch(
+                "metrics",
+                queryset=Metric.objects.visible_to(user)
+                .select_related("case", "company", "policy")
+                .prefetch_related(cited()),
+            ),
+            models.Prefetch("policies", queryset=Policy.objects.visible_to(user)),
+            models.Prefetch(
+                "quotes",
+                queryset=Quote.objects.filter(person__in=Person.objects.visible_to(user))
+                .select_related("person")
+                .prefetch_related(cited()),
+            ),
+        )
 
 
 class Sector(Searchable, Timestamped):
