@@ -73,6 +73,34 @@ class CaseQuerySet(PublishableQuerySet):
             ),
         ).annotate(metric_count=count_of(Metric, "case"))
 
+    def for_detail(self, user):
+        """A case's page: organisations and roles, figures, quotes, policies, all cited."""
+        from .company import Company
+        from .metric import Metric
+        from .people import Person, Quote
+        from .policy import Policy
+        from .provenance import cited
+
+        return self.visible_to(user).prefetch_related(
+            "sectors",
+            "regions",
+            cited(),
+            models.Prefetch(
+                "roles",
+                queryset=CaseCompany.objects.filter(company__in=Company.objects.visible_to(user))
+                .select_related("company")
+                .order_by("role", "company__name_en"),
+            ),
+            models.Prefetch("metrics", queryset=Metric.objects.prefetch_related(cited())),
+            models.Prefetch(
+                "quotes",
+                queryset=Quote.objects.filter(person__in=Person.objects.visible_to(user))
+                .select_related("person")
+                .prefetch_related(cited()),
+            ),
+            models.Prefetch("policies", queryset=Policy.objects.visible_to(user)),
+        )
+
 
 def cover_path(instance, filename):
     return f"covers/{instance.slug}/{filename}"

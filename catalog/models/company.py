@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -37,6 +37,73 @@ class CompanyQuerySet(PublishableQuerySet):
             .prefetch_related("sectors")
             .annotate(
                 metric_count=count_of(Metric, "company"),
+            )
+        )
+
+    def for_detail(self, user):
+        """An organisation's page: everything it shows, in a fixed number of queries.
+
+        Related rows that have a published flag are limited to those ``user`` may see.
+        """
+        from .case import Case, CaseCompany
+        from .funding import FundingRound, Investment
+        from .metric import Metric
+        from .people import Person, Quote
+        from .policy import Policy
+        from .provenance import cited
+
+        visible = Company.objects.visible_to(user)
+
+        def investments():
+            return (
+                Investment.objects.filter(investor__in=visible)
+                .select_related("investor")
+                .prefetch_related(cited())
+            )
+
+        return (
+            self.visible_to(user)
+            .select_related("region", "parent")
+            .prefetch_related(
+                "sectors",
+                cited(),
+                Prefetch("subsidiaries", queryset=visible.order_by("name_en")),
+                Prefetch(
+                    "case_roles",
+                    queryset=CaseCompany.objects.filter(case__in=Case.objects.visible_to(user))
+                    .select_related("case")
+                    .order_by("-case__start_year", "case__title_en"),
+                ),
+                Prefetch(
+                    "funding_rounds",
+                    queryset=FundingRound.objects.prefetch_related(
+                        cited(), Prefetch("investments", queryset=investments())
+                    ),
+                ),
+                Prefetch(
+                    "investments_received",
+                    queryset=investments().filter(funding_round__isnull=True),
+                    to_attr="investments_without_round",
+                ),
+                Prefetch(
+                    "investments_made",
+                    queryset=Investment.objects.filter(investee__in=visible)
+                    .select_related("investee", "funding_round")
+                    .prefetch_related(cited()),
+                    to_attr="investments_made_visible",
+                ),
+                Prefetch("metrics", queryset=Metric.objects.prefetch_related(cited())),
+                Prefetch(
+                    "quotes",
+                    queryset=Quote.objects.filter(person__in=Person.objects.visible_to(user))
+                    .select_related("person")
+                    .prefetch_related(cited()),
+                ),
+                Prefetch(
+                    "people",
+                    queryset=Person.objects.visible_to(user).prefetch_related(cited()),
+                ),
+                Prefetch("policies_issued", queryset=Policy.objects.visible_to(user)),
             )
         )
 

@@ -38,6 +38,12 @@ class MetricQuerySet(models.QuerySet):
             .exclude(policy__published=False)
         )
 
+    def visible_to(self, user):
+        """All figures for staff; for everyone else those whose subjects are published."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published_subjects()
+
 
 class Metric(Timestamped):
     """A number the source gives about a case, an organisation, a region, a policy or a sector."""

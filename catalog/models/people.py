@@ -9,8 +9,8 @@ from .common import (
     RefManager,
     Searchable,
     SlugManager,
-    count_of,
     Timestamped,
+    count_of,
     ref_field,
 )
 
@@ -19,6 +19,31 @@ class PersonQuerySet(PublishableQuerySet):
     def for_list(self):
         """The people list: organisation for each entry, statements counted."""
         return self.select_related("organisation").annotate(quote_count=count_of(Quote, "person"))
+
+    def for_detail(self, user):
+        """A person's page: organisation, statements with what they concern, all cited."""
+        from .case import Case
+        from .company import Company
+        from .policy import Policy
+        from .provenance import cited
+
+        return (
+            self.visible_to(user)
+            .select_related("organisation")
+            .prefetch_related(
+                cited(),
+                models.Prefetch(
+                    "quotes",
+                    queryset=Quote.objects.prefetch_related(
+                        cited(),
+                        "sectors",
+                        models.Prefetch("companies", queryset=Company.objects.visible_to(user)),
+                        models.Prefetch("cases", queryset=Case.objects.visible_to(user)),
+                        models.Prefetch("policies", queryset=Policy.objects.visible_to(user)),
+                    ),
+                ),
+            )
+        )
 
 
 class Person(Searchable, Publishable):

@@ -32,6 +32,29 @@ class PolicyQuerySet(PublishableQuerySet):
             target_count=count_of(Metric, "policy")
         )
 
+    def for_detail(self, user):
+        """A policy's page: issuers, targets, sectors, regions, cases, quotes, all cited."""
+        from .case import Case
+        from .company import Company
+        from .metric import Metric
+        from .people import Person, Quote
+        from .provenance import cited
+
+        return self.visible_to(user).prefetch_related(
+            "sectors",
+            "regions",
+            cited(),
+            models.Prefetch("issuers", queryset=Company.objects.visible_to(user)),
+            models.Prefetch("cases", queryset=Case.objects.visible_to(user)),
+            models.Prefetch("targets", queryset=Metric.objects.prefetch_related(cited())),
+            models.Prefetch(
+                "quotes",
+                queryset=Quote.objects.filter(person__in=Person.objects.visible_to(user))
+                .select_related("person")
+                .prefetch_related(cited()),
+            ),
+        )
+
 
 class Policy(Searchable, Publishable):
     """A plan, measure or guideline a government body issued."""

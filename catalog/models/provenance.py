@@ -81,6 +81,14 @@ class Source(Timestamped):
         return format_partial_date(self.published_on, self.date_precision)
 
 
+def cited(lookup="citations"):
+    """A Prefetch of a record's citations with their sources, in order.
+
+    A new object on every call: Django mutates a Prefetch used inside a nested lookup.
+    """
+    return models.Prefetch(lookup, queryset=Citation.objects.select_related("source"))
+
+
 class Citation(Timestamped):
     """The verbatim passage of a source that one fact-bearing record rests on."""
 

@@ -1,6 +1,7 @@
 """The search page: every organisation, case, policy and person whose text contains the query."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from ..search import MAX_QUERY_LENGTH, parse_query, run_search
 
@@ -13,5 +14,6 @@ def search(request):
         "groups": groups,
         "total": sum(group.count for group in groups),
         "max_length": MAX_QUERY_LENGTH,
+        "crumbs": [{"label": _("Search"), "url": None}],
     }
     return render(request, "catalog/search.html", context)

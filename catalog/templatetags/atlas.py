@@ -1,0 +1,31 @@
+"""Template filters and tags for the detail and search pages: figures, charts, citations."""
+
+from django import template
+
+from .. import charts
+
+register = template.Library()
+
+
+@register.filter
+def figure(metric):
+    """A figure in words: qualifier, value or range and unit ("more than 50%", "10–30%")."""
+    return charts.format_value(metric)
+
+
+@register.filter
+def number(value):
+    """A decimal without exponent or trailing zeros, with thousands separators."""
+    return charts.format_number(value)
+
+
+@register.filter
+def unit_groups(metrics):
+    """Figures grouped by unit, as the chart draws them."""
+    return charts.group_by_unit(metrics)
+
+
+@register.simple_tag
+def metric_chart(metrics, chart_id, title):
+    """The SVG bar chart of ``metrics``; empty when there are none."""
+    return charts.bar_chart(metrics, chart_id=chart_id, title=title)
