@@ -185,9 +185,7 @@ def region_detail(request, slug):
         "companies": _by_name(c for place in places for c in place.companies.all()),
         "cases": _by_name((c for place in places for c in place.cases.all()), key="title_en"),
         "metrics": metrics,
-        "policies": _by_name(
-            (p for place in places for p in place.policies.all()), key="title_en"
-        ),
+        "policies": _by_name((p for place in places for p in place.policies.all()), key="title_en"),
         "sources": _sources(*(m.citations.all() for m in metrics)),
         "list_urls": _filtered_lists("region", region.slug, "companies", "cases", "policies"),
         "crumbs": _crumbs(
