@@ -1,0 +1,215 @@
+"""The figures chart: well-formed SVG, one bar per figure, grouped and scaled by unit, ranges,
+negatives and qualifiers drawn and written out, a text alternative, and nothing for no figures."""
+
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+import pytest
+from django.template.loader import render_to_string
+
+from catalog.charts import bar_chart, format_number, format_value, group_by_unit
+from catalog.models import Metric, Qualifier
+from tests import factories as f
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def metric(label="Output", value="10", unit="%", qualifier=Qualifier.EXACT, value_max=None, **kw):
+    return Metric(
+        ref=kw.pop("ref", label.lower().replace(" ", "-")),
+        label_zh=kw.pop("label_zh", "產值"),
+        label_en=label,
+        kind="level",
+        value=Decimal(value),
+        value_max=Decimal(value_max) if value_max is not None else None,
+        unit_en=unit,
+        unit_zh=kw.pop("unit_zh", unit),
+        qualifier=qualifier,
+        **kw,
+    )
+
+
+def parse(metrics, chart_id="chart"):
+    svg = bar_chart(metrics, chart_id=chart_id, title="Figures of a case")
+    return svg, ET.fromstring(svg)
+
+
+def by_class(root, tag, css):
+    return [e for e in root.iter(f"{SVG}{tag}") if css in e.get("class", "").split()]
+
+
+def texts(root):
+    return ["".join(e.itertext()) for e in root.iter(f"{SVG}text")]
+
+
+def test_no_metrics_no_chart():
+    assert bar_chart([], chart_id="c", title="t") == ""
+
+
+def test_svg_is_well_formed_and_accessible():
+    svg, root = parse([metric("A", "10"), metric("B", "20")], chart_id="case-figures")
+    assert root.tag == f"{SVG}svg"
+    assert root.get("role") == "img"
+    title = root.find(f"{SVG}title")
+    desc = root.find(f"{SVG}desc")
+    assert title.text == "Figures of a case"
+    assert root.get("aria-labelledby") == title.get("id") == "case-figures-title"
+    assert root.get("aria-describedby") == desc.get("id") == "case-figures-desc"
+    assert "2 figures" in desc.text
+    assert "table" in desc.text
+    width, height = (float(n) for n in root.get("viewBox").split()[2:])
+    assert width > 0
+    assert height > 0
+
+
+def test_no_style_attributes_or_scripts():
+    svg, root = parse([metric("A", "-5"), metric("B", "5", value_max="9")])
+    assert "style=" not in svg
+    assert "<script" not in svg
+    assert all("style" not in element.attrib for element in root.iter())
+
+
+def test_one_bar_per_metric_with_its_label_and_value_as_text():
+    metrics = [metric("Output per worker", "250"), metric("Energy use", "30")]
+    _svg, root = parse(metrics)
+    assert len(by_class(root, "rect", "chart__bar")) == 2
+    words = texts(root)
+    assert "Output per worker" in words
+    assert "Energy use" in words
+    assert "250%" in words
+    assert "30%" in words
+
+
+def test_bars_are_scaled_within_their_unit():
+    _svg, root = parse([metric("A", "100"), metric("B", "50")])
+    a, b = (float(r.get("width")) for r in by_class(root, "rect", "chart__bar"))
+    assert a == pytest.approx(2 * b, rel=0.01)
+
+
+def test_groups_by_unit_each_on_its_own_scale():
+    metrics = [
+        metric("Share", "50", unit="%"),
+        metric("Firms", "72", unit="companies"),
+        metric("Parks", "3", unit="companies"),
+        metric("Growth", "25", unit="%"),
+    ]
+    groups = group_by_unit(metrics)
+    assert [g.unit for g in groups] == ["%", "companies"]
+    assert [m.label_en for m in groups[0].metrics] == ["Share", "Growth"]
+    _svg, root = parse(metrics)
+    headings = ["".join(e.itertext()) for e in by_class(root, "text", "chart__unit")]
+    assert headings == ["Unit: %", "Unit: companies"]
+    share, growth, firms, parks = (
+        float(r.get("width")) for r in by_class(root, "rect", "chart__bar")
+    )
+    # The largest bar of each group spans the full width: 50% and 72 companies alike.
+    assert share == pytest.approx(firms)
+    assert share == pytest.approx(2 * growth)
+    assert firms == pytest.approx(72 / 3 * parks, rel=0.01)
+
+
+def test_a_range_draws_the_value_and_a_lighter_segment_to_the_upper_end():
+    _svg, root = parse([metric("Share", "10", value_max="30")])
+    (bar,) = by_class(root, "rect", "chart__bar")
+    (extra,) = by_class(root, "rect", "chart__range")
+    bar_end = float(bar.get("x")) + float(bar.get("width"))
+    assert float(extra.get("x")) == pytest.approx(bar_end, abs=0.2)
+    assert float(extra.get("width")) == pytest.approx(2 * float(bar.get("width")), rel=0.02)
+    assert "10–30%" in texts(root)
+
+
+def test_a_negative_value_runs_left_of_the_zero_line():
+    _svg, root = parse([metric("Fall", "-38"), metric("Rise", "20")])
+    axis = by_class(root, "line", "chart__axis")[0]
+    zero = float(axis.get("x1"))
+    fall, rise = by_class(root, "rect", "chart__bar")
+    assert float(fall.get("x")) + float(fall.get("width")) == pytest.approx(zero, abs=0.2)
+    assert float(rise.get("x")) == pytest.approx(zero, abs=0.2)
+    assert float(fall.get("width")) > float(rise.get("width"))
+    assert "−38%" in texts(root)
+
+
+def test_a_range_across_zero_is_drawn_as_one_segment():
+    _svg, root = parse([metric("Change", "-10", value_max="20")])
+    assert by_class(root, "rect", "chart__bar") == []
+    assert len(by_class(root, "rect", "chart__range")) == 1
+    assert "−10–20%" in texts(root)
+
+
+def test_qualifiers_are_drawn_and_written():
+    metrics = [
+        metric("A", "50", qualifier=Qualifier.MORE_THAN),
+        metric("B", "30", qualifier=Qualifier.LESS_THAN),
+        metric("C", "20", qualifier=Qualifier.UP_TO),
+        metric("D", "40", qualifier=Qualifier.ABOUT),
+    ]
+    _svg, root = parse(metrics)
+    assert len(by_class(root, "polygon", "chart__open")) == 1
+    assert len(by_class(root, "line", "chart__cap")) == 2
+    words = texts(root)
+    for expected in ("more than 50%", "less than 30%", "up to 20%", "about 40%"):
+        assert expected in words
+
+
+def test_a_single_metric_makes_a_chart_with_one_bar():
+    _svg, root = parse([metric("Only", "17", unit="processes")])
+    assert len(by_class(root, "rect", "chart__bar")) == 1
+    assert "17 processes" in texts(root)
+    assert "1 figure." in root.find(f"{SVG}desc").text
+
+
+def test_all_zero_values_do_not_divide_by_zero():
+    _svg, root = parse([metric("Nobody", "0", unit="people")])
+    assert len(by_class(root, "rect", "chart__bar")) == 1
+
+
+def test_text_is_escaped_and_the_svg_stays_well_formed():
+    svg, root = parse([metric('<b>"A" & B</b>', "1", unit="<u>")])
+    assert "<b>" not in svg
+    assert '<b>"A" &amp; B</b>' not in texts(root)
+    assert '<b>"A" & B</b>' in texts(root)
+
+
+def test_long_labels_are_shortened_in_the_chart():
+    _svg, root = parse([metric("x" * 200, "1")])
+    label = by_class(root, "text", "chart__label")[0]
+    assert len(label.text) < 100
+    assert label.text.endswith("…")
+
+
+def test_numbers_are_written_without_exponent_and_with_separators():
+    assert format_number(Decimal("10000.0000")) == "10,000"
+    assert format_number(Decimal("765.8500")) == "765.85"
+    assert format_number(Decimal("-38.0000")) == "−38"
+    assert format_number(Decimal("0.0000")) == "0"
+    assert format_value(metric("X", "3565.39", unit="100 million yuan")) == (
+        "3,565.39 × 100 million yuan"
+    )
+    assert format_value(metric("X", "72", unit="companies")) == "72 companies"
+    assert format_value(metric("X", "5", unit="")) == "5"
+
+
+@pytest.mark.django_db
+def test_the_figures_partial_gives_the_same_numbers_in_a_table():
+    case = f.CaseFactory()
+    metrics = [
+        f.MetricFactory(case=case, label_en="Output per worker", value=250, unit_en="%"),
+        f.MetricFactory(
+            case=case, label_en="Ham makers", value=50, unit_en="%", qualifier="more_than"
+        ),
+        f.MetricFactory(case=case, label_en="Stores", value=10, value_max=30, unit_en="stores"),
+    ]
+    html = render_to_string(
+        "partials/figures.html", {"metrics": metrics, "chart_id": "c1", "title": "Figures"}
+    )
+    assert html.count("<svg") == 1
+    table = html[html.index("<table") :]
+    for text in ("250%", "more than 50%", "10–30 stores", "Output per worker", "Ham makers"):
+        assert text in table
+    assert table.count("<tr id=") == 3
+
+
+@pytest.mark.django_db
+def test_the_figures_partial_is_empty_without_metrics():
+    html = render_to_string("partials/figures.html", {"metrics": [], "chart_id": "c", "title": "t"})
+    assert html.strip() == ""
