@@ -91,7 +91,9 @@ def _save(deserialized, report):
     if not is_new and _same_as_stored(instance, deserialized.m2m_data):
         report.unchanged[label] += 1
         return
-    instance.full_clean(validate_unique=True, validate_constraints=True)
+    # Field and model rules (clean()) with friendly messages; the database's own check
+    # constraints stay the backstop (checking them here too would cost a query each).
+    instance.full_clean(validate_unique=True, validate_constraints=False)
     if not is_new and hasattr(instance, "created"):
         # auto_now_add does not apply on update: keep the stored creation time.
         instance.created = model._default_manager.values_list("created", flat=True).get(
