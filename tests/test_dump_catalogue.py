@@ -6,10 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db.models import DecimalField
 
 from catalog import models
 from catalog.loading import AUTOMATIC_FIELDS, load_files
@@ -77,54 +75,17 @@ def test_dump_is_json_with_unescaped_chinese_and_indent_2(dumped):
     assert text.endswith("]\n")
 
 
-# Files written by hand in a layout of their own: their citations are gathered at the end of the
-# file instead of after each record, and fields left at their default are omitted. They hold the
-# same records with the same values as the dump (checked below), so loading either writes the same
-# rows; they just are not byte-identical. Running
-#   manage.py load_catalogue && manage.py dump_catalogue --only <file>
-# on a fresh database rewrites such a file in the canonical layout; it may then leave this set.
-HAND_LAID_OUT = {
-    "10_organisations.json",
-    "20_cases.json",
-    "30_figures.json",
-    "40_funding.json",
-}
-
-
 def test_dumped_files_equal_the_committed_files_byte_for_byte(dumped):
     """Committed fixtures are in the dump's own layout, so editing the catalogue in the admin and
-    dumping it gives a diff that shows only what changed (see HAND_LAID_OUT for the exceptions)."""
+    dumping it gives a diff that shows only what changed."""
     differ = {
         name for name in LAYOUT if (dumped / name).read_bytes() != (FIXTURES / name).read_bytes()
     }
-    assert differ <= HAND_LAID_OUT, (
-        f"{sorted(differ - HAND_LAID_OUT)} differ from what dump_catalogue writes; regenerate them "
+    assert not differ, (
+        f"{sorted(differ)} differ from what dump_catalogue writes; regenerate them "
         "with `manage.py load_catalogue && manage.py dump_catalogue --only <files>` and review "
         "the diff"
     )
-    assert len(HAND_LAID_OUT) < len(LAYOUT)
-
-
-def _same_value(model_label, name, committed, written):
-    field = apps.get_model(model_label)._meta.get_field(name)
-    if field.many_to_many:
-        return sorted(committed or []) == written
-    if isinstance(field, DecimalField) and committed is not None:
-        return Decimal(str(committed)) == Decimal(written)
-    return committed == written
-
-
-def test_hand_laid_out_files_hold_the_values_the_dump_writes(dumped):
-    for name in sorted(HAND_LAID_OUT):
-        written = dict(zip(_keys(_records(dumped / name)), _records(dumped / name), strict=True))
-        for key, item in zip(
-            _keys(_records(FIXTURES / name)), _records(FIXTURES / name), strict=True
-        ):
-            dumped_fields = written[key]["fields"]
-            for field, value in item["fields"].items():
-                assert _same_value(item["model"], field, value, dumped_fields[field]), (
-                    f"{name} {key} {field}: {value!r} != {dumped_fields[field]!r}"
-                )
 
 
 def test_dumping_twice_gives_the_same_bytes(dumped, tmp_path):
