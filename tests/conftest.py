@@ -13,3 +13,14 @@ def catalogue(db):
     from catalog.loading import fixture_files, load_files
 
     return load_files(fixture_files())
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language, whatever an earlier request activated."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
