@@ -1,0 +1,170 @@
+"""A visitor browsing the real catalogue in chromium: home, the organisations list and its
+filters, an organisation, its case with the figures chart and a citation, the header search,
+paging through a filtered list. Screenshots of each main page go to test-artifacts/."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from catalog.models import CompanyKind, Sector
+from tests import factories as f
+
+SECTOR = "boilers"  # the sector of 東方鍋爐 Dongfang Boiler in the catalogue
+
+
+def result_count(page):
+    text = page.locator(".result-count").inner_text()
+    return int(re.search(r"\d+", text).group(0))
+
+
+def query(page):
+    return parse_qs(urlsplit(page.url).query)
+
+
+def collect_errors(page):
+    """Script errors, console errors (a Content Security Policy violation is one) and failed
+    requests, by URL (a missing favicon aside)."""
+    errors = []
+
+    def on_console(message):
+        # A failed load is reported below with its URL.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(message.text)
+
+    def on_response(response):
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            errors.append(f"{response.status} {response.url}")
+
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", on_console)
+    page.on("response", on_response)
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_browse_filter_open_a_company_and_its_case(live_catalogue, page, screenshot):
+    errors = collect_errors(page)
+    page.goto(live_catalogue.url + "/")
+    assert page.locator("h1").count() == 1
+    screenshot("home")
+
+    page.locator("header nav").get_by_role("link", name="Organisations").click()
+    page.wait_for_url("**/companies/")
+    everyone = result_count(page)
+    assert everyone > 20
+    assert page.locator("ul.chips").count() == 0
+    screenshot("companies")
+
+    form = page.locator("form.filters")
+    form.locator(f'input[type="checkbox"][name="sector"][value="{SECTOR}"]').check()
+    form.locator('button[type="submit"]').click()
+    page.wait_for_url(re.compile(r"sector=boilers"))
+    assert query(page)["sector"] == [SECTOR]
+    filtered = result_count(page)
+    assert 0 < filtered < everyone
+    chips = page.locator("ul.chips li")
+    assert chips.count() == 1
+    assert "Boilers" in chips.first.inner_text() or "鍋爐" in chips.first.inner_text()
+    assert form.locator(f'input[name="sector"][value="{SECTOR}"]').is_checked()
+
+    page.locator("ul.records").get_by_role("link", name=re.compile("Dongfang Boiler")).click()
+    page.wait_for_url("**/companies/dongfang-boiler/")
+    assert "東方鍋爐" in page.locator("h1").inner_text()
+    screenshot("company")
+
+    page.locator("#cases-heading ~ ul a").first.click()
+    page.wait_for_url("**/cases/dongfang-boiler-serpentine-tube-factory/")
+    chart = page.locator("svg.chart")
+    assert chart.count() == 1
+    assert chart.get_attribute("role") == "img"
+    assert chart.locator("rect.chart__bar").count() >= 1
+    assert page.locator("table.figures-table tbody tr").count() == 3
+
+    citation = page.locator("table.figures-table details.citation").first
+    quote = citation.locator("blockquote")
+    assert not quote.is_visible()
+    citation.locator("summary").click()
+    assert quote.is_visible()
+    assert len(quote.inner_text().strip()) > 5
+    href = citation.locator("figcaption a").get_attribute("href")
+    assert re.fullmatch(r"/sources/[\w-]+/#citation-[\w-]+", href)
+    screenshot("case")
+    assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_header_search_in_simplified_characters_finds_the_traditional_name(
+    live_catalogue, page, screenshot
+):
+    errors = collect_errors(page)
+    page.goto(live_catalogue.url + "/")
+    box = page.locator("header form[role=search] input[name=q]")
+    box.fill("锅炉")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q="))
+    companies = page.locator("#results-companies")
+    assert companies.locator("mark").first.inner_text() == "鍋爐"
+    screenshot("search")
+    companies.get_by_role("link", name=re.compile("東方.*鍋爐")).first.click()
+    page.wait_for_url("**/companies/dongfang-boiler/")
+    assert "東方鍋爐" in page.locator("h1").inner_text()
+    assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_paging_through_a_filtered_list_keeps_the_filters(live_catalogue, page):
+    sector = Sector.objects.get(slug=SECTOR)
+    for n in range(25):
+        f.CompanyFactory(
+            name_zh=f"鍋爐測試廠{n}",
+            name_en=f"Boiler test works {n:02d}",
+            kind=CompanyKind.ENTERPRISE,
+        ).sectors.add(sector)
+    page.goto(f"{live_catalogue.url}/companies/?sector={SECTOR}")
+    total = result_count(page)
+    assert total >= 26
+    first_page = page.locator("ul.records > li").count()
+    assert first_page == 20
+
+    page.locator('nav.pagination a[rel="next"]').click()
+    page.wait_for_url(re.compile(r"page=2"))
+    assert query(page)["sector"] == [SECTOR]
+    assert query(page)["page"] == ["2"]
+    assert result_count(page) == total
+    assert page.locator("ul.chips li").count() == 1
+    assert page.locator(f'form.filters input[name="sector"][value="{SECTOR}"]').is_checked()
+    assert page.locator("ul.records > li").count() == total - 20
+    assert page.locator('nav.pagination a[aria-current="page"]').inner_text() == "2"
+
+    page.locator('nav.pagination a[rel="prev"]').click()
+    page.wait_for_url(re.compile(r"page=1"))
+    assert query(page)["sector"] == [SECTOR]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("cases", "/cases/"),
+        ("sectors", "/sectors/"),
+        ("regions", "/regions/"),
+        ("policies", "/policies/"),
+        ("people", "/people/"),
+        ("sector", "/sectors/future-manufacturing/"),
+        ("policy", None),
+        ("person", None),
+    ],
+)
+def test_main_pages_render_and_are_captured(live_catalogue, page, screenshot, name, path):
+    from catalog.models import Person, Policy
+
+    if path is None:
+        model = {"policy": Policy, "person": Person}[name]
+        path = model.objects.published().order_by("slug").first().get_absolute_url()
+    errors = collect_errors(page)
+    response = page.goto(live_catalogue.url + path)
+    assert response.status == 200
+    assert page.locator("h1").count() == 1
+    assert errors == []
+    assert screenshot(name).exists()
