@@ -12,6 +12,7 @@ from django.urls import reverse
 from catalog.search import (
     GROUP_LIMIT,
     MAX_QUERY_LENGTH,
+    MAX_TERMS,
     excerpt,
     highlight,
     match_spans,
@@ -70,6 +71,13 @@ def test_parse_query_truncates_long_input_and_says_so():
     assert len(query.text) == MAX_QUERY_LENGTH
     assert query.truncated
     assert any(str(MAX_QUERY_LENGTH) in str(note) for note in query.notes)
+
+
+def test_parse_query_uses_at_most_max_terms_words_and_says_so():
+    query = parse_query(" ".join(f"w{n}" for n in range(MAX_TERMS + 5)))
+    assert len(query.terms) == MAX_TERMS
+    assert query.terms_dropped
+    assert any(f"first {MAX_TERMS} words" in str(note) for note in query.notes)
 
 
 def test_parse_query_of_quotes_alone_has_no_terms():
