@@ -89,12 +89,14 @@ def sort_filter(orderings, label=SORT_LABEL):
     def apply(queryset, name, value):
         return queryset.order_by(*orderings[value][1])
 
-    return django_filters.ChoiceFilter(
+    sort = django_filters.ChoiceFilter(
         label=label,
         choices=[(key, text) for key, (text, _fields) in orderings.items()],
         method=apply,
         empty_label=None,
     )
+    sort.orderings = orderings
+    return sort
 
 
 class FacetedFilterSet(django_filters.FilterSet):

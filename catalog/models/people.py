@@ -76,7 +76,7 @@ class Person(Searchable, Publishable):
         ordering = ["name_en"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        indexes = [models.Index(fields=["name_en"])]
+        indexes = [models.Index(fields=["name_en"]), models.Index(fields=["is_pseudonym"])]
 
     def __str__(self):
         return self.name_zh

@@ -107,7 +107,7 @@ class Policy(Searchable, Publishable):
                 violation_error_message=_("A date needs its precision, and only then."),
             ),
         ]
-        indexes = [models.Index(fields=["title_en"])]
+        indexes = [models.Index(fields=["title_en"]), models.Index(fields=["-created"])]
 
     def __str__(self):
         return self.title_zh

@@ -92,6 +92,7 @@ class Region(Searchable, Timestamped):
 
     class Meta:
         ordering = ["name_en"]
+        indexes = [models.Index(fields=["name_en"])]
         verbose_name = _("region")
         verbose_name_plural = _("regions")
         constraints = [

@@ -84,6 +84,7 @@ class Sector(Searchable, Timestamped):
 
     class Meta:
         ordering = ["sort_order", "name_en"]
+        indexes = [models.Index(fields=["sort_order", "name_en"])]
         verbose_name = _("sector")
         verbose_name_plural = _("sectors")
         constraints = [
