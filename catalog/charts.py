@@ -4,7 +4,7 @@ Figures are grouped by unit, each group on its own scale, so that only comparabl
 side. A bar runs from zero to the value; a range (value..value_max) adds a lighter segment up to
 the upper end; a negative value runs left of the zero line; "more than" ends in an arrow, "less
 than" and "up to" in a cap. Every bar is labelled with the figure as text ("more than 50%"), so the
-chart never says more than its words. Colours come from classes in static/css/detail.css, with
+chart never says more than its words. Colours come from classes in static/css/site.css, with
 presentation attributes as a fallback; the page sends a strict Content Security Policy.
 """
 
@@ -19,14 +19,19 @@ from django.utils.translation import ngettext
 
 from .models import Qualifier
 
-WIDTH = 640
+# The drawing's own units; the page scales the SVG to its column (CSS), so a narrow drawing keeps
+# its 12px text readable on a phone and no larger than the page's text on a desktop.
+WIDTH = 380
 PAD = 12
+FONT = 12
 LABEL_HEIGHT = 18
 BAR_HEIGHT = 16
 ROW_HEIGHT = 46
 GROUP_HEADING = 30
-VALUE_ROOM = 150  # room right of the longest bar (and left of zero for negatives) for the value
-MAX_LABEL = 86
+GAP = 14  # from a bar's end (or its arrow) to its value
+MIN_BARS = 120  # bars keep at least this much room however long the values are
+# A unit longer than this is left out beside the bars: the group's heading states it.
+MAX_UNIT_BESIDE_BAR = 12
 
 COLOURS = {"bar": "#a3262a", "range": "#e6a9ab", "axis": "#5a6272", "text": "#1d2330"}
 
@@ -59,15 +64,25 @@ def with_unit(number, unit):
     return f"{number} {unit}"
 
 
-def format_value(metric):
-    """The figure in words: qualifier, value or range, unit ("more than 50%", "10–30%")."""
+def format_value(metric, unit=None):
+    """The figure in words: qualifier, value or range, unit ("more than 50%", "10–30%").
+
+    ``unit`` replaces the figure's own unit ("" for none).
+    """
     number = format_number(metric.value)
     if metric.value_max is not None:
         number = f"{number}–{format_number(metric.value_max)}"
-    text = with_unit(number, unit_of(metric))
+    text = with_unit(number, unit_of(metric) if unit is None else unit)
     if metric.qualifier and metric.qualifier != Qualifier.EXACT:
         text = f"{Qualifier(metric.qualifier).label} {text}"
     return text
+
+
+def chart_value(metric):
+    """The figure as written beside its bar: in full, but for a long unit, which the heading of
+    the bar's group states ("less than 5,000" under "Unit: 100 million yuan")."""
+    unit = unit_of(metric)
+    return format_value(metric, unit="" if len(unit) > MAX_UNIT_BESIDE_BAR else None)
 
 
 @dataclass
@@ -112,21 +127,46 @@ def _element(tag, text=None, **attributes):
 
 
 def _text_width(text):
-    """A rough width in pixels of ``text`` at 13px: wide (CJK) characters count double."""
-    return sum(13 if unicodedata.east_asian_width(char) in "WF" else 7.5 for char in text)
+    """A generous width of ``text`` at FONT pixels: wide (CJK) characters a full em, others 0.6."""
+    return sum(FONT if unicodedata.east_asian_width(char) in "WF" else FONT * 0.6 for char in text)
 
 
-def _short(text):
-    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1].rstrip() + "…"
+def _fit(text, room):
+    """``text``, cut with "…" where it would run past ``room`` pixels."""
+    if _text_width(text) <= room + 0.5:
+        return text
+    while text and _text_width(text + "…") > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
-def _group_svg(group, top):
+def _points_outward(metric):
+    """1 when the figure's bar ends right of zero (its value written to the right), else -1."""
+    return -1 if (metric.value_max is None and metric.value < 0) else 1
+
+
+def _value_rooms(metrics):
+    """{1: room right of the bars, -1: room left of zero} for the values written beside the bars:
+    as wide as the longest value on each side, so that every value fits inside the drawing. One
+    for the whole chart, so that the groups' bars line up."""
+    rooms = {1: 0.0, -1: 0.0}
+    for metric in metrics:
+        side = _points_outward(metric)
+        rooms[side] = max(rooms[side], _text_width(chart_value(metric)) + GAP)
+    spare = WIDTH - 2 * PAD - rooms[1] - rooms[-1] - MIN_BARS
+    if spare < 0:  # very long values: the bars keep MIN_BARS, values may be cut (the table has all)
+        rooms = {side: max(room + spare / 2, 0.0) for side, room in rooms.items()}
+    return rooms
+
+
+def _group_svg(group, top, rooms):
     """The SVG elements of one unit group starting at ``top``, and the height they take."""
     low, high = float(group.low), float(group.high)
     if high == low:
         high = low + 1.0
-    left = PAD + (VALUE_ROOM if low < 0 else 0)
-    right = WIDTH - PAD - VALUE_ROOM
+    values = [chart_value(metric) for metric in group.metrics]
+    left = PAD + (rooms[-1] if low < 0 else 0.0)
+    right = WIDTH - PAD - rooms[1]
 
     def x(value):
         return left + (float(value) - low) / (high - low) * (right - left)
@@ -137,12 +177,12 @@ def _group_svg(group, top):
         _element("text", heading, x=PAD, y=top + 18, class_="chart__unit", fill=COLOURS["text"]),
     ]
     y = top + GROUP_HEADING
-    for metric in group.metrics:
+    for metric, text in zip(group.metrics, values, strict=True):
         label = metric.label_en or metric.label_zh
         parts.append(
             _element(
                 "text",
-                _short(label),
+                _fit(label, WIDTH - 2 * PAD),
                 x=PAD,
                 y=y + 13,
                 class_="chart__label",
@@ -180,7 +220,7 @@ def _group_svg(group, top):
                 )
             )
         tip = x(upper if upper is not None else value)
-        outward = -1 if (upper is None and value < 0) else 1
+        outward = _points_outward(metric)
         if metric.qualifier == Qualifier.MORE_THAN:
             mid = bar_top + BAR_HEIGHT / 2
             points = (
@@ -203,27 +243,17 @@ def _group_svg(group, top):
                     stroke_width="2",
                 )
             )
-        text = format_value(metric)
-        room = (WIDTH - PAD - tip) if outward > 0 else (tip - PAD)
-        inside = _text_width(text) + 14 > room and abs(tip - zero) > _text_width(text) + 12
-        if inside:  # no room past the bar's end: white text inside the bar
-            text_x, anchor, css, colour = (
-                tip - outward * 6,
-                outward < 0,
-                "chart__value--inside",
-                "#fff",
-            )
-        else:
-            text_x, anchor, css, colour = tip + outward * 14, outward > 0, "", COLOURS["text"]
+        text_x = tip + outward * GAP
+        room = (WIDTH - PAD - text_x) if outward > 0 else (text_x - PAD)
         parts.append(
             _element(
                 "text",
-                text,
+                _fit(text, room),
                 x=text_x,
                 y=bar_top + 12.5,
-                class_=f"chart__value {css}".strip(),
-                fill=colour,
-                text_anchor="start" if anchor else "end",
+                class_="chart__value",
+                fill=COLOURS["text"],
+                text_anchor="start" if outward > 0 else "end",
             )
         )
         y += ROW_HEIGHT
@@ -253,8 +283,9 @@ def bar_chart(metrics, *, chart_id, title):
         return ""
     groups = group_by_unit(metrics)
     body, top = [], PAD
+    rooms = _value_rooms(metrics)
     for group in groups:
-        parts, height = _group_svg(group, top)
+        parts, height = _group_svg(group, top, rooms)
         body.extend(parts)
         top += height + 8
     height = top + PAD
@@ -278,6 +309,7 @@ def bar_chart(metrics, *, chart_id, title):
         width=str(WIDTH),
         height=str(height),
         preserveAspectRatio="xMinYMin meet",
+        font_size=str(FONT),
         aria_labelledby=title_id,
         aria_describedby=desc_id,
     )

@@ -7,7 +7,15 @@ from decimal import Decimal
 import pytest
 from django.template.loader import render_to_string
 
-from catalog.charts import bar_chart, format_number, format_value, group_by_unit
+from catalog.charts import (
+    WIDTH,
+    _text_width,
+    bar_chart,
+    chart_value,
+    format_number,
+    format_value,
+    group_by_unit,
+)
 from catalog.models import Metric, Qualifier
 from tests import factories as f
 
@@ -175,6 +183,47 @@ def test_long_labels_are_shortened_in_the_chart():
     label = by_class(root, "text", "chart__label")[0]
     assert len(label.text) < 100
     assert label.text.endswith("…")
+
+
+def text_extent(element):
+    """(left, right) of a text element, from its anchor and a generous estimate of its width."""
+    x, width = float(element.get("x")), _text_width("".join(element.itertext()))
+    if element.get("text-anchor") == "end":
+        return x - width, x
+    return x, x + width
+
+
+@pytest.mark.parametrize(
+    "metrics",
+    [
+        [metric("Start-ups", "10000", unit="companies", qualifier=Qualifier.MORE_THAN)],
+        [metric("Invested", "5000", unit="100 million yuan", qualifier=Qualifier.LESS_THAN)],
+        [
+            metric("Fall", "-123456.78", unit="processes"),
+            metric("Rise", "98765.4", unit="processes"),
+        ],
+        [metric("Range", "-10", value_max="123456", unit="companies")],
+        [metric("x" * 80, "1", unit="y" * 12, qualifier=Qualifier.ABOUT, value_max="2")],
+    ],
+    ids=["long-unit", "multiplier", "negative-and-positive", "range-across-zero", "long-label"],
+)
+def test_every_text_stays_inside_the_drawing(metrics):
+    _svg, root = parse(metrics)
+    for element in root.iter(f"{SVG}text"):
+        left, right = text_extent(element)
+        assert left >= 0, "".join(element.itertext())
+        assert right <= WIDTH, "".join(element.itertext())
+
+
+def test_a_long_unit_is_left_to_the_group_heading():
+    invested = metric("Invested", "5000", unit="100 million yuan", qualifier=Qualifier.LESS_THAN)
+    assert chart_value(invested) == "less than 5,000"
+    assert format_value(invested) == "less than 5,000 × 100 million yuan"
+    _svg, root = parse([invested])
+    assert "Unit: 100 million yuan" in texts(root)
+    assert "less than 5,000" in texts(root)
+    # A short unit stays beside the bar.
+    assert chart_value(metric("Firms", "72", unit="companies")) == "72 companies"
 
 
 def test_numbers_are_written_without_exponent_and_with_separators():

@@ -1,7 +1,8 @@
-// Progressive enhancement for the filter forms: submit without empty parameters, so that the
-// URL a visitor copies is a clean permalink. Without JavaScript the server redirects instead.
+// Progressive enhancement for the filter forms; every list works without it.
 (function () {
   "use strict";
+  // Submit without empty parameters, so that the URL a visitor copies is a clean permalink.
+  // Without JavaScript the server redirects to the same clean URL instead.
   document.querySelectorAll("form.filters").forEach(function (form) {
     form.addEventListener("submit", function () {
       form.querySelectorAll("input, select").forEach(function (field) {
@@ -16,4 +17,13 @@
       field.disabled = false;
     });
   });
+  // On a narrow screen the filters fold away above the results; the summary opens them.
+  var narrow = window.matchMedia("(max-width: 48rem)");
+  function fold() {
+    document.querySelectorAll("details.filter-panel").forEach(function (panel) {
+      panel.open = !narrow.matches;
+    });
+  }
+  fold();
+  narrow.addEventListener("change", fold);
 })();
