@@ -1,5 +1,7 @@
-"""Detail pages show what concerns their record, each fact with its citation one click away;
-drafts stay out of public pages, related lists included; unknown slugs are 404."""
+"""The pages: every page in one frame (header navigation, search box, breadcrumbs to the list it
+belongs to); the home page leads to every list; detail pages show what concerns their record, each
+fact with its citation one click away; drafts stay out of public pages, related lists included;
+unknown slugs are 404."""
 
 import datetime
 import re
@@ -565,3 +567,136 @@ def test_dongfang_boiler_page_in_the_catalogue(client, catalogue):
     assert "東方鍋爐" in html
     assert '<details class="citation">' in html
     assert "/sources/caijing-new-quality-productive-forces/#citation-" in html
+
+
+# --- Every page: the frame, navigation, breadcrumbs ---------------------------------------------
+
+NAV = re.compile(r'<nav aria-label="Main">(.*?)</nav>', re.S)
+LISTS = {
+    "/companies/": "Organisations",
+    "/cases/": "Cases",
+    "/sectors/": "Sectors",
+    "/regions/": "Regions",
+    "/policies/": "Policies",
+    "/people/": "People",
+}
+
+
+def frame_pages():
+    """One page of every kind, with the list its breadcrumbs should lead back to."""
+    company = f.CompanyFactory(slug="frame-company")
+    source = f.SourceFactory(slug="frame-source")
+    cite(company, source=source)
+    return [
+        ("/companies/", None),
+        ("/cases/", None),
+        ("/sectors/", None),
+        ("/regions/", None),
+        ("/policies/", None),
+        ("/people/", None),
+        ("/search/?q=x", None),
+        (company.get_absolute_url(), "/companies/"),
+        (f.CaseFactory().get_absolute_url(), "/cases/"),
+        (f.PolicyFactory().get_absolute_url(), "/policies/"),
+        (f.PersonFactory().get_absolute_url(), "/people/"),
+        (f.SectorFactory().get_absolute_url(), "/sectors/"),
+        (f.RegionFactory().get_absolute_url(), "/regions/"),
+        (source.get_absolute_url(), "/#sources-heading"),
+    ]
+
+
+@pytest.mark.django_db
+def test_every_page_has_the_navigation_a_search_box_and_breadcrumbs(client):
+    for url, section in frame_pages():
+        html = page(client, url)
+        nav = NAV.search(html).group(1)
+        for path, label in LISTS.items():
+            assert f'href="{path}">{label}</a>' in nav, (url, path)
+        header = html[html.index('<header class="site-header">') : html.index("</header>")]
+        assert 'role="search"' in header
+        assert re.search(r'<label for="header-q"[^>]*>[^<]+</label>', header)
+        crumbs = breadcrumbs(html)
+        assert '<a href="/">Home</a>' in crumbs, url
+        assert crumbs.count('aria-current="page"') == 1, url
+        if section:
+            assert f'href="{section}"' in crumbs, url
+        assert html.count("<h1") == 1, url
+        assert html.count("<main") == 1, url
+        assert 'class="skip-link" href="#main-content"' in html
+
+
+@pytest.mark.django_db
+def test_the_home_page_has_no_breadcrumbs_and_leads_to_every_list_and_the_search(client):
+    html = page(client, "/")
+    assert 'class="breadcrumbs"' not in html
+    main = html[html.index("<main") : html.index("</main>")]
+    for path in LISTS:
+        assert f'href="{path}"' in main, path
+    assert 'action="/search/"' in html
+
+
+@pytest.mark.django_db
+def test_each_list_has_its_own_labelled_search_box(client):
+    for path in ("/companies/", "/cases/", "/policies/", "/people/"):
+        html = page(client, path)
+        form = html[
+            html.index('<form class="filters"') : html.index(
+                "</form>", html.index('<form class="filters"')
+            )
+        ]
+        assert 'role="search"' in form
+        assert '<label for="id_q">' in form
+        assert 'name="q"' in form
+
+
+@pytest.mark.django_db
+def test_list_pages_load_the_filter_script_deferred_and_nothing_inline(client):
+    html = page(client, "/companies/")
+    assert re.search(r'<script src="/static/js/filters\.js" defer></script>', html)
+    assert re.search(r"<script(?![^>]*\bsrc=)", html) is None
+    assert " style=" not in html
+
+
+@pytest.mark.django_db
+def test_sector_and_region_pages_link_to_their_filtered_lists(client):
+    sector = f.SectorFactory(slug="bci")
+    region = f.RegionFactory(slug="zhejiang")
+    company = f.CompanyFactory(region=region)
+    company.sectors.add(sector)
+    case = f.CaseFactory()
+    case.sectors.add(sector)
+    case.regions.add(region)
+    f.PolicyFactory().regions.add(region)
+    sector_html = page(client, sector)
+    assert 'href="/companies/?sector=bci"' in sector_html
+    assert 'href="/cases/?sector=bci"' in sector_html
+    region_html = page(client, region)
+    for path in ("/companies/", "/cases/", "/policies/"):
+        assert f'href="{path}?region=zhejiang"' in region_html
+        listed = client.get(f"{path}?region=zhejiang")
+        assert listed.context["result_count"] == 1, path
+
+
+@pytest.mark.django_db
+def test_a_region_page_lists_the_policies_of_the_places_within(client):
+    province = f.RegionFactory(name_en="Zhejiang")
+    city = f.RegionFactory(level=models.RegionLevel.CITY, parent=province, name_en="Jinhua")
+    f.PolicyFactory(title_en="Jinhua ham plan").regions.add(city)
+    assert "Jinhua ham plan" in text(page(client, province))
+
+
+@pytest.mark.django_db
+def test_the_source_page_anchors_each_passage_and_links_to_where_it_is_shown(client, source):
+    case = f.CaseFactory(slug="ham")
+    metric = f.MetricFactory(case=case, ref="ham-share")
+    citation = cite(metric, "一半以上建立了研發機構。", source=source)
+    quote = f.QuoteFactory(ref="ye-1", person=f.PersonFactory(slug="ye"))
+    said = cite(quote, "葉軼斌介紹。", source=source)
+    html = page(client, source)
+    assert f'id="citation-{citation.ref}"' in html
+    assert 'href="/cases/ham/#figure-ham-share"' in html
+    assert f'id="citation-{said.ref}"' in html
+    assert 'href="/people/ye/#quote-ye-1"' in html
+    # the anchors exist on the pages linked to
+    assert 'id="figure-ham-share"' in page(client, case)
+    assert 'id="quote-ye-1"' in page(client, "/people/ye/")
