@@ -173,7 +173,7 @@ def test_every_fact_on_the_company_page_carries_its_verbatim_citation(client, co
     ):
         assert f">{quote}</blockquote>" in html, quote
     (row,) = FIGURE_ROW.findall(html)
-    assert '<details class="citation">' in row[1]
+    assert '<details class="citations">' in row[1]
     assert "人均產值提升250%。" in row[1]
 
 
@@ -323,7 +323,7 @@ def test_case_page_charts_its_figures_with_a_table_and_citations(client, case):
     assert "10–30%" in rows["m-range"]
     assert "−20%" in rows["m-fall"]
     for ref, row in rows.items():
-        assert '<details class="citation">' in row, ref
+        assert '<details class="citations">' in row, ref
         assert "的原文。</blockquote>" in row, ref
 
 
@@ -552,10 +552,10 @@ def test_every_figure_and_statement_in_the_catalogue_shows_its_citation(client, 
         html = page(client, record)
         for ref, row in FIGURE_ROW.findall(html):
             figures += 1
-            assert '<details class="citation">' in row, f"{record.get_absolute_url()} {ref}"
+            assert '<details class="citations">' in row, f"{record.get_absolute_url()} {ref}"
         for block in STATEMENT.findall(html):
             statements += 1
-            assert '<details class="citation">' in block, record.get_absolute_url()
+            assert '<details class="citations">' in block, record.get_absolute_url()
     with_a_page = models.Metric.objects.exclude(case=None, company=None, policy=None)
     assert figures >= with_a_page.count()
     assert statements >= models.Quote.objects.count()
@@ -565,7 +565,7 @@ def test_every_figure_and_statement_in_the_catalogue_shows_its_citation(client, 
 def test_dongfang_boiler_page_in_the_catalogue(client, catalogue):
     html = page(client, "/companies/dongfang-boiler/")
     assert "東方鍋爐" in html
-    assert '<details class="citation">' in html
+    assert '<details class="citations">' in html
     assert "/sources/caijing-new-quality-productive-forces/#citation-" in html
 
 

@@ -79,3 +79,26 @@ def live_catalogue(transactional_db, live_server):
 
     load_files(fixture_files())
     return live_server
+
+
+@pytest.fixture
+def narrow_page(browser):
+    """A phone-sized tab: 360 CSS pixels wide."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB")
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def narrow_screenshot(narrow_page):
+    """narrow_screenshot("companies") saves test-artifacts/companies-360.png."""
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def take(name):
+        path = ARTIFACTS / f"{name}-360.png"
+        narrow_page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

@@ -81,7 +81,7 @@ def test_browse_filter_open_a_company_and_its_case(live_catalogue, page, screens
     assert chart.locator("rect.chart__bar").count() >= 1
     assert page.locator("table.figures-table tbody tr").count() == 3
 
-    citation = page.locator("table.figures-table details.citation").first
+    citation = page.locator("table.figures-table details.citations").first
     quote = citation.locator("blockquote")
     assert not quote.is_visible()
     citation.locator("summary").click()
@@ -168,3 +168,43 @@ def test_main_pages_render_and_are_captured(live_catalogue, page, screenshot, na
     assert page.locator("h1").count() == 1
     assert errors == []
     assert screenshot(name).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_phone_sized_screen_needs_no_sideways_scrolling(
+    live_catalogue, narrow_page, narrow_screenshot
+):
+    page = narrow_page
+    errors = collect_errors(page)
+    pages = {
+        "home": "/",
+        "companies": "/companies/",
+        "company": "/companies/zhiran-medical/",
+        "case": "/cases/primary-market-capital-winter/",
+        "search": "/search/?q=锅炉",
+    }
+    for name, path in pages.items():
+        page.goto(live_catalogue.url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{path} is {width}px wide"
+        narrow_screenshot(name)
+
+    # The filters fold away above the results and open from their summary.
+    page.goto(live_catalogue.url + "/companies/")
+    panel = page.locator("details.filter-panel")
+    checkbox = panel.locator('input[name="sector"]').first
+    assert not checkbox.is_visible()
+    assert page.locator(".result-count").is_visible()
+    panel.locator("summary").click()
+    assert checkbox.is_visible()
+
+    # The chart scales to the column and keeps every value inside it.
+    page.goto(live_catalogue.url + pages["case"])
+    chart = page.locator("svg.chart")
+    box = chart.bounding_box()
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 360
+    for value in chart.locator("text.chart__value").all():
+        text_box = value.bounding_box()
+        assert text_box["x"] + text_box["width"] <= box["x"] + box["width"] + 1
+    assert errors == []
