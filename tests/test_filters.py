@@ -270,3 +270,17 @@ def test_home_page_leads_to_every_list(client):
     html = client.get("/").content.decode()
     for path in ["/companies/", "/cases/", "/sectors/", "/regions/", "/policies/", "/people/"]:
         assert f'href="{path}"' in html
+
+
+def test_organisation_chips_name_the_organisation(client):
+    firm = f.CompanyFactory(slug="dongfang-boiler", name_zh="東方鍋爐", name_en="Dongfang Boiler")
+    f.CaseCompanyFactory(company=firm)
+    ministry = f.CompanyFactory(slug="miit", name_zh="工業和資訊化部", kind="government")
+    f.PolicyFactory().issuers.add(ministry)
+
+    cases = client.get("/cases/", {"company": "dongfang-boiler"}).content.decode()
+    chips = re.search(r'<ul class="chips".*?</ul>', cases, re.S).group(0)
+    assert "Organisation:</span> 東方鍋爐 Dongfang Boiler" in chips
+    policies = client.get("/policies/", {"issuer": "miit"}).content.decode()
+    chips = re.search(r'<ul class="chips".*?</ul>', policies, re.S).group(0)
+    assert "Issuing body:</span> 工業和資訊化部" in chips

@@ -151,13 +151,11 @@ class FacetedListView(FilterView):
         for name, flt in self.filterset.filters.items():
             for value, label in flt.extra.get("choices", []) or []:
                 labels[(name, str(value))] = str(label)
+        # Organisations chosen by slug: the rows the form fetched to validate them.
+        cleaned = getattr(self.filterset.form, "cleaned_data", {})
         for facet_name in ("company", "issuer"):
-            selected = self.request.GET.getlist(facet_name)
-            if selected and facet_name in self.filterset.filters:
-                for slug, name_zh, name_en in models.Company.objects.filter(
-                    slug__in=[s for s in selected if filters.SLUG.match(s)]
-                ).values_list("slug", "name_zh", "name_en"):
-                    labels[(facet_name, slug)] = f"{name_zh} {name_en}"
+            for company in cleaned.get(facet_name) or ():
+                labels[(facet_name, company.slug)] = f"{company.name_zh} {company.name_en}"
         return labels
 
     def without(self, *names, value=None):
