@@ -312,22 +312,94 @@ def test_new_case_saves_with_a_figure_a_citation_and_a_role_in_one_go(admin_clie
     assert case.roles.get().company == company
 
 
-@pytest.mark.django_db
-def test_investors_added_on_a_round_are_investments_in_the_rounds_organisation(admin_client):
+def round_page(client):
+    """A round, an investor, the round's admin page, its data and its investors' prefix."""
     funding_round = f.FundingRoundFactory()
     investor = f.CompanyFactory(kind=models.CompanyKind.INVESTOR)
     url = admin_url(models.FundingRound, "change", funding_round.pk)
-    response = admin_client.get(url)
-    data = form_data(response)
-    add_inline_row(
-        data, inline_prefix(response, models.Investment), investor=str(investor.pk), is_lead="true"
+    response = client.get(url)
+    return (
+        funding_round,
+        investor,
+        url,
+        form_data(response),
+        inline_prefix(response, models.Investment),
     )
+
+
+@pytest.mark.django_db
+def test_investors_added_on_a_round_are_investments_in_the_rounds_organisation(admin_client):
+    funding_round, investor, url, data, prefix = round_page(admin_client)
+    add_inline_row(data, prefix, investor=str(investor.pk), is_lead="true")
     response = admin_client.post(url, data)
     assert response.status_code == 302, all_errors(response)
     investment = funding_round.investments.get()
     assert investment.investee == funding_round.company
     assert investment.investor == investor
     assert investment.is_lead is True
+
+
+@pytest.mark.django_db
+def test_the_same_investor_twice_on_a_round_is_a_form_error(admin_client):
+    funding_round, investor, url, data, prefix = round_page(admin_client)
+    add_inline_row(data, prefix, investor=str(investor.pk))
+    add_inline_row(data, prefix, investor=str(investor.pk))
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert any("already named as an investor in this round" in e for e in all_errors(response))
+    assert not funding_round.investments.exists()
+
+
+@pytest.mark.django_db
+def test_a_round_given_to_another_organisation_takes_its_investments_along(admin_client):
+    funding_round = f.FundingRoundFactory()
+    investment = f.InvestmentFactory(investee=funding_round.company, funding_round=funding_round)
+    f.CitationFactory(company=None, investment=investment)
+    other = f.CompanyFactory()
+    url = admin_url(models.FundingRound, "change", funding_round.pk)
+    data = form_data(admin_client.get(url))
+    data["company"] = str(other.pk)
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, all_errors(response)
+    investment.refresh_from_db()
+    assert investment.investee == other
+    investment.full_clean()  # "The round must belong to the organisation funded" holds
+    assert investment.history.first().history_change_reason == "The round's organisation changed"
+
+
+@pytest.mark.django_db
+def test_a_round_cannot_be_given_to_one_of_its_own_investors(admin_client):
+    investment = f.InvestmentFactory(funding_round=None)
+    funding_round = f.FundingRoundFactory(company=investment.investee)
+    investment.funding_round = funding_round
+    investment.save()
+    url = admin_url(models.FundingRound, "change", funding_round.pk)
+    data = form_data(admin_client.get(url))
+    data["company"] = str(investment.investor.pk)
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["company"]
+    assert "is an investor in this round" in errors[0]
+    funding_round.refresh_from_db()
+    assert funding_round.company == investment.investee
+
+
+@pytest.mark.django_db
+def test_a_figure_about_nothing_shows_its_error_once(admin_client):
+    metric = f.MetricFactory()
+    url = admin_url(models.Metric, "change", metric.pk)
+    data = form_data(admin_client.get(url))
+    data["case"] = ""
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("A figure must be about a case, an organisation") == 1
 
 
 @pytest.mark.django_db

@@ -114,6 +114,152 @@ def test_publishing_from_the_list_is_a_version_too(admin_client):
     assert latest.history_change_reason == "Unpublished"
 
 
+# --- Links (many-to-many) are part of each version ---------------------------------------------
+
+
+def change_sectors(client, case, sectors):
+    url = admin_url(models.Case, "change", case.pk)
+    data = form_data(client.get(url))
+    data["sectors"] = [str(sector.pk) for sector in sectors]
+    response = client.post(url, data)
+    assert response.status_code == 302
+    return response
+
+
+@pytest.mark.django_db
+def test_changing_links_is_one_version_that_shows_the_difference(admin_client, admin_user):
+    ai, robots = f.SectorFactory(name_zh="人工智能"), f.SectorFactory(name_zh="機器人")
+    case = f.CaseFactory()
+    case.sectors.add(ai)
+    before = case.history.count()
+
+    change_sectors(admin_client, case, [ai, robots])
+
+    assert case.history.count() == before + 1, "one save, one version"
+    latest = case.history.first()
+    assert latest.history_user == admin_user
+    assert sorted(link.sector_id for link in latest.sectors.all()) == sorted([ai.pk, robots.pk])
+    html = admin_client.get(admin_url(models.Case, "history", case.pk)).content.decode()
+    assert "Sectors:" in html
+    old, new = html.split("<strong>Sectors:</strong>")[1].split("</li>")[0].split("&rarr;")
+    assert "人工智能" in old
+    assert "機器人" not in old
+    assert "人工智能" in new
+    assert "機器人" in new
+
+
+@pytest.mark.django_db
+def test_restoring_a_version_restores_its_links(admin_client):
+    ai, robots, beijing = f.SectorFactory(), f.SectorFactory(), f.RegionFactory()
+    case = f.CaseFactory(title_en="First title")
+    change_sectors(admin_client, case, [ai])
+    first = case.history.first()
+    url = admin_url(models.Case, "change", case.pk)
+    data = form_data(admin_client.get(url))
+    data.update(title_en="Second title", sectors=[str(robots.pk)], regions=[str(beijing.pk)])
+    assert admin_client.post(url, data).status_code == 302
+
+    url = admin_url(models.Case, "simple_history", case.pk, first.history_id)
+    page = admin_client.get(url)
+    assert page.context["adminform"].form["sectors"].value() == [ai.pk]
+    assert page.context["adminform"].form["regions"].value() == []
+    assert admin_client.post(url, form_data(page)).status_code == 302
+
+    case.refresh_from_db()
+    assert case.title_en == "First title"
+    assert list(case.sectors.all()) == [ai]
+    assert not case.regions.exists()
+    restored = case.history.first()
+    assert restored.history_change_reason.startswith("Restored the version of ")
+    assert [link.sector_id for link in restored.sectors.all()] == [ai.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("factory", "field", "target"),
+    [
+        (f.CompanyFactory, "sectors", f.SectorFactory),
+        (f.PolicyFactory, "issuers", f.CompanyFactory),
+        (f.PolicyFactory, "cases", f.CaseFactory),
+        (f.QuoteFactory, "policies", f.PolicyFactory),
+    ],
+    ids=["company-sectors", "policy-issuers", "policy-cases", "quote-policies"],
+)
+def test_every_kind_of_link_is_versioned_and_restored(admin_client, factory, field, target):
+    row, linked = factory(), target()
+    model = type(row)
+    first = row.history.first()
+    url = admin_url(model, "change", row.pk)
+    data = form_data(admin_client.get(url))
+    data[field] = [str(linked.pk)]
+    assert admin_client.post(url, data).status_code == 302
+    assert list(getattr(row, field).all()) == [linked]
+    history = admin_client.get(admin_url(model, "history", row.pk)).content.decode()
+    assert str(model._meta.get_field(field).verbose_name).capitalize() + ":" in history
+
+    url = admin_url(model, "simple_history", row.pk, first.history_id)
+    assert admin_client.post(url, form_data(admin_client.get(url))).status_code == 302
+    assert not getattr(row, field).exists()
+
+
+@pytest.mark.django_db
+def test_linking_a_quote_from_the_case_page_is_a_version_of_the_quote(admin_client, admin_user):
+    from tests.test_admin import add_inline_row, inline_prefix
+
+    case, quote = f.CaseFactory(), f.QuoteFactory()
+    before = quote.history.count()
+    url = admin_url(models.Case, "change", case.pk)
+    response = admin_client.get(url)
+    data = form_data(response)
+    add_inline_row(data, inline_prefix(response, models.Quote.cases.through), quote=str(quote.pk))
+    assert admin_client.post(url, data).status_code == 302
+
+    assert quote.history.count() == before + 1
+    latest = quote.history.first()
+    assert latest.history_user == admin_user
+    assert [link.case_id for link in latest.cases.all()] == [case.pk]
+
+
+@pytest.mark.django_db
+def test_versions_written_before_links_were_tracked_get_todays_links():
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("catalog.migrations.0007_history_links_backfill")
+    sector = f.SectorFactory()
+    case = f.CaseFactory()
+    case.sectors.add(sector)
+    link_history = models.Case.history.model.sectors.model
+    link_history.objects.all().delete()  # as before 0006
+
+    backfill.copy_current_links(apps, None)
+
+    for version in case.history.all():
+        assert [link.sector_id for link in version.sectors.all()] == [sector.pk]
+
+
+# --- Addresses that name no version are "not found", never a server error ---------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    ["history/abc/", "history/99999999/", "history/1.5/"],
+)
+def test_a_version_address_that_names_no_version_is_not_found(admin_client, path):
+    case = f.CaseFactory()
+    url = admin_url(models.Case, "change", case.pk).replace("change/", path)
+    assert admin_client.get(url).status_code == 404
+    assert admin_client.post(url, {}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_history_address_with_a_malformed_id_is_not_found(admin_client):
+    assert admin_client.get("/admin/catalog/case/abc/history/").status_code == 404
+    assert admin_client.get("/admin/catalog/case/abc/history/1/").status_code == 404
+
+
 # --- Deletion refused while others depend on a record ------------------------------------------
 
 
@@ -190,6 +336,40 @@ def test_deleting_a_record_in_use_is_refused_with_the_reason(admin_client, situa
     messages = [str(m) for m in get_messages(response.wsgi_request)]
     assert any(reason in message for message in messages), messages
     assert model.objects.filter(pk=row.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("situation", "can_unpublish"),
+    [
+        ("company with a case", True),
+        ("source with citations", False),
+        ("sector used by an organisation", False),
+        ("region used by a case", False),
+    ],
+)
+def test_only_records_that_can_be_drafts_are_told_to_unpublish(
+    admin_client, situation, can_unpublish
+):
+    row, _reason = IN_USE[situation]()
+    response = admin_client.post(admin_url(type(row), "delete", row.pk), {"post": "yes"})
+    message = next(str(m) for m in get_messages(response.wsgi_request))
+    assert "Remove or reassign those first" in message
+    assert ("unpublish it instead" in message) is can_unpublish
+
+
+@pytest.mark.django_db
+def test_refused_bulk_delete_names_the_case_an_organisation_takes_part_in(admin_client):
+    role = f.CaseCompanyFactory(
+        role=models.CaseRole.GOVERNMENT, case=f.CaseFactory(title_zh="蛇形管數制·智聯工廠")
+    )
+    url = admin_url(models.Company, "changelist")
+    data = {"action": "delete_selected", "_selected_action": [str(role.company.pk)]}
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Government actor (case “蛇形管數制·智聯工廠”)" in html
+    assert admin_url(models.CaseCompany, "change", role.pk) in html
 
 
 @pytest.mark.django_db

@@ -272,3 +272,20 @@ def test_partial_falls_back_to_the_original_until_a_rendition_exists():
         {"image": company.logo_rendition, "original": company.logo, "alt": "Logo", "label": "x"},
     )
     assert 'src="/media/logos/x/logo.png"' in html
+
+
+# --- Alt text in the language of the page ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_logo_and_cover_alt_text_follow_the_active_language():
+    from django.utils import translation
+
+    company = f.CompanyFactory.build(logo_alt_zh="百度標誌", logo_alt_en="Baidu logo")
+    case = f.CaseFactory.build(cover_alt_zh="封面", cover_alt_en="Cover")
+    assert (company.logo_alt, case.cover_alt) == ("Baidu logo", "Cover")
+    with translation.override("zh-hans"):
+        assert (company.logo_alt, case.cover_alt) == ("百度標誌", "封面")
+        # One language missing: the other is better than no alt text at all.
+        company.logo_alt_zh = ""
+        assert company.logo_alt == "Baidu logo"

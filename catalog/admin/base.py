@@ -7,17 +7,23 @@ import functools
 import opencc
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects, unquote
+from django.core.exceptions import ValidationError
 from django.db import router
 from django.db.models import ForeignKey, Q
+from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import capfirst, smart_split, unescape_string_literal
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import get_m2m_reverse_field_name
 
 from catalog.models import CITATION_TARGET_FIELDS
+from catalog.models.common import Publishable, record_version
 from catalog.search import MAX_QUERY_LENGTH, normalise
 
 
@@ -56,6 +62,8 @@ class CatalogueAdmin(SimpleHistoryAdmin):
       normalised ``search_text`` column is matched there too, and so are the ``search_text``
       columns named in ``related_search_text`` (for example a figure found by its case's title).
     - ``protected_by`` names many-to-many relations that also block deletion while in use.
+    - Each save is one version in the history, written once the record's many-to-many links
+      are saved too, so that the version holds both; restoring a version restores its links.
     """
 
     list_per_page = 50
@@ -63,11 +71,85 @@ class CatalogueAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
     related_search_text: tuple[str, ...] = ()
     protected_by: tuple[str, ...] = ()
+    # simple-history's list without its inline style attribute (the admin's CSP allows none).
+    object_history_list_template = "admin/simple_history/object_history_list.html"
 
     def view_on_site(self, obj):
         return public_url(obj)
 
+    # --- One version per save ------------------------------------------------------------------
+    def save_model(self, request, obj, form, change):
+        # The version is written by log_addition()/log_change(), which the add, change, list
+        # and restore views all call after the many-to-many links and inline rows are saved.
+        obj.skip_history_when_saving = True
+        version = getattr(request, "restoring_version", None)
+        if version is not None:
+            obj._change_reason = _("Restored the version of %(date)s") % {
+                "date": date_format(localtime(version.history_date), "DATETIME_FORMAT")
+            }
+        super().save_model(request, obj, form, change)
+
+    def _record_pending_version(self, obj, history_type):
+        if hasattr(obj, "skip_history_when_saving"):
+            record_version(obj, history_type)
+
+    def log_addition(self, request, obj, message):
+        self._record_pending_version(obj, "+")
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        self._record_pending_version(obj, "~")
+        return super().log_change(request, obj, message)
+
     # --- History -------------------------------------------------------------------------------
+    def _history_ids_or_404(self, object_id, version_id=None):
+        """Ids from the URL as numbers; anything else is a page that does not exist."""
+        history_model = self.model.history.model
+        try:
+            object_id = self.model._meta.pk.to_python(unquote(object_id))
+            if version_id is not None:
+                version_id = history_model._meta.pk.to_python(version_id)
+        except ValidationError:
+            raise Http404 from None
+        return object_id, version_id
+
+    def history_view(self, request, object_id, extra_context=None):
+        object_id, _version = self._history_ids_or_404(object_id)
+        return super().history_view(request, str(object_id), extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        object_id, version_id = self._history_ids_or_404(object_id, version_id)
+        request.restoring_version = self.model.history.filter(
+            **{"id": object_id, "history_id": version_id}
+        ).first()
+        if request.restoring_version is None:
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        version = getattr(request, "restoring_version", None)
+        if version is None or not version._history_m2m_fields:
+            return form
+        # simple-history's restore form shows a version's own fields but the record's current
+        # links; start it from the links the version recorded, so that "Revert" restores them.
+        links = {}
+        for field in version._history_m2m_fields:
+            if field.name in form.base_fields:
+                target = get_m2m_reverse_field_name(field)
+                links[field.name] = [
+                    pk
+                    for pk in getattr(version, field.name).values_list(f"{target}_id", flat=True)
+                    if pk is not None
+                ]
+
+        class RestoringForm(form):
+            def __init__(self, *args, initial=None, **kwargs):
+                super().__init__(*args, initial={**links, **(initial or {})}, **kwargs)
+
+        RestoringForm.__name__ = form.__name__
+        return RestoringForm
+
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
         """The versions of one record, with the rows its foreign keys name fetched alongside.
 
@@ -130,13 +212,53 @@ class CatalogueAdmin(SimpleHistoryAdmin):
 
     def blocked_message(self, obj, blockers):
         uses = ", ".join(f"{count} {label}" for label, count in blockers)
-        return _(
-            "“%(object)s” cannot be deleted because other records still depend on it: %(uses)s. "
-            "Remove or reassign those first, or unpublish it instead."
-        ) % {"object": obj, "uses": uses}
+        if isinstance(obj, Publishable):
+            message = _(
+                "“%(object)s” cannot be deleted because other records still depend on it: "
+                "%(uses)s. Remove or reassign those first, or unpublish it instead."
+            )
+        else:
+            message = _(
+                "“%(object)s” cannot be deleted because other records still depend on it: "
+                "%(uses)s. Remove or reassign those first."
+            )
+        return message % {"object": obj, "uses": uses}
+
+    def describe_dependent(self, request, row):
+        """A row that blocks a deletion, named with the record it belongs to where it has one
+        (a role in a case says which case), linked to its admin page when the user may see it."""
+        opts = row._meta
+        text = str(row)
+        for name in PUBLIC_PARENTS.get(opts.model_name, ()):
+            parent = getattr(row, name, None)
+            if parent is not None:
+                text = _("%(row)s (%(kind)s “%(parent)s”)") % {
+                    "row": text,
+                    "kind": parent._meta.verbose_name,
+                    "parent": parent,
+                }
+                break
+        model_admin = self.admin_site._registry.get(type(row))
+        if model_admin is not None and model_admin.has_view_or_change_permission(request, row):
+            try:
+                url = reverse(
+                    f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                    args=[row.pk],
+                )
+            except NoReverseMatch:
+                url = None
+            if url:
+                return format_html(
+                    '{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, text
+                )
+        return format_html("{}: {}", capfirst(opts.verbose_name), text)
 
     def get_deleted_objects(self, objs, request):
         to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            collector = NestedObjects(using=router.db_for_write(self.model))
+            collector.collect(objs)
+            protected = [self.describe_dependent(request, row) for row in collector.protected]
         for obj in objs:
             for label, count in self.in_use_by(obj):
                 protected.append(

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.forms import CaseForm
 from catalog.models import Case, CaseCompany, Quote
+from catalog.models.common import record_version
 
 from .base import CatalogueAdmin, PublishableAdmin
 from .images import rendition_preview
@@ -91,6 +92,30 @@ class CaseAdmin(PublishableAdmin):
         ),
         (_("Publication"), {"fields": ["published", ("created", "modified")]}),
     ]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Quote.cases.through:
+            self.record_quote_versions(request, formset)
+
+    def record_quote_versions(self, request, formset):
+        """Links made on the case's page are saved as rows of the link table, which leaves the
+        quotes' history unaware of them: write a version of each quote whose cases changed."""
+        links = [
+            *formset.new_objects,
+            *(link for link, _fields in formset.changed_objects),
+            *formset.deleted_objects,
+        ]
+        quote_ids = {link.quote_id for link in links}
+        # A row pointed at another quote: the quote it left changed too.
+        quote_ids.update(
+            form.initial["quote"]
+            for form in formset.initial_forms
+            if "quote" in form.changed_data and form.initial.get("quote")
+        )
+        for quote in Quote.objects.filter(pk__in=quote_ids):
+            quote._history_user = request.user
+            record_version(quote)
 
     @admin.display(description=_("years"), ordering="start_year")
     def years(self, obj):

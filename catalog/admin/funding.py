@@ -20,6 +20,48 @@ class RoundInvestmentFormSet(BaseInlineFormSet):
         form.instance.investee_id = self.instance.company_id
         return form
 
+    def clean(self):
+        """An investor is named once per round (the database refuses a second row)."""
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            investor = form.cleaned_data.get("investor")
+            if investor is None:
+                continue
+            if investor.pk in seen:
+                form.add_error(
+                    "investor",
+                    _("%(investor)s is already named as an investor in this round.")
+                    % {"investor": investor},
+                )
+            seen.add(investor.pk)
+
+
+class FundingRoundAdminForm(FundingRoundForm):
+    def clean(self):
+        cleaned = super().clean()
+        company = cleaned.get("company")
+        round_ = self.instance
+        # The round's investments move with it to the new organisation (FundingRoundAdmin),
+        # which therefore cannot be one of the round's own investors.
+        if (
+            round_.pk
+            and company is not None
+            and "company" in self.changed_data
+            and round_.investments.filter(investor=company).exists()
+        ):
+            self.add_error(
+                "company",
+                _(
+                    "%(company)s is an investor in this round, so the round cannot be "
+                    "its own. Remove it from the investors first."
+                )
+                % {"company": company},
+            )
+        return cleaned
+
 
 class InvestmentInline(admin.TabularInline):
     model = Investment
@@ -35,7 +77,7 @@ class InvestmentInline(admin.TabularInline):
 
 @admin.register(FundingRound)
 class FundingRoundAdmin(CatalogueAdmin):
-    form = FundingRoundForm
+    form = FundingRoundAdminForm
     list_display = ["__str__", "company", "date", "amount", "investor_count"]
     list_filter = ["stage", "amount_disclosed", "currency"]
     search_fields = ["ref", "currency"]
@@ -58,6 +100,21 @@ class FundingRoundAdmin(CatalogueAdmin):
         ),
         (_("Reference"), {"fields": ["ref"]}),
     ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and "company" in form.changed_data:
+            self.move_investments(request, form.instance)
+
+    def move_investments(self, request, round_):
+        """A round given to another organisation takes its investments along: each names the
+        round's organisation as the one funded (each move is a version of the investment)."""
+        for investment in round_.investments.exclude(investee_id=round_.company_id):
+            investment.investee_id = round_.company_id
+            investment._history_user = request.user
+            investment._change_reason = str(_("The round's organisation changed"))
+            investment.full_clean()
+            investment.save(update_fields=["investee"])
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).annotate(investor_count=Count("investments"))

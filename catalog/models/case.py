@@ -1,14 +1,15 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .common import (
+    CatalogueHistory,
     Publishable,
     PublishableQuerySet,
     Searchable,
     SlugManager,
     count_of,
+    in_language,
     year_range_constraints,
     year_validators,
 )
@@ -161,7 +162,7 @@ class Case(Searchable, Publishable):
     cover_alt_en = models.CharField(_("cover alt text (English)"), max_length=200, blank=True)
     cover_credit = models.CharField(_("cover credit and licence"), max_length=300, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = CatalogueHistory(m2m_fields=["sectors", "regions"], excluded_fields=["search_text"])
     objects = SlugManager.from_queryset(CaseQuerySet)()
 
     class Meta:
@@ -187,6 +188,11 @@ class Case(Searchable, Publishable):
 
     def get_absolute_url(self):
         return reverse("catalog:case_detail", kwargs={"slug": self.slug})
+
+    @property
+    def cover_alt(self):
+        """The cover's alt text in the language of the page (Chinese under /zh-hans/)."""
+        return in_language(self.cover_alt_zh, self.cover_alt_en)
 
     @property
     def levers(self):
@@ -248,7 +254,7 @@ class CaseCompany(models.Model):
     note_zh = models.CharField(_("note (Chinese)"), max_length=300, blank=True)
     note_en = models.CharField(_("note (English, translation)"), max_length=300, blank=True)
 
-    history = HistoricalRecords()
+    history = CatalogueHistory()
     objects = CaseCompanyManager()
 
     class Meta:

@@ -2,7 +2,9 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 MIN_YEAR = 1800
 MAX_YEAR = 2100
@@ -29,6 +31,35 @@ def relation_is_set(instance, name):
         return True
     field = instance._meta.get_field(name)
     return field.is_cached(instance) and field.get_cached_value(instance) is not None
+
+
+def in_language(zh, en):
+    """The text for the active language (Chinese under /zh-hans/), the other one when empty."""
+    if (get_language() or "").startswith("zh"):
+        return zh or en
+    return en or zh
+
+
+class CatalogueHistory(HistoricalRecords):
+    """django-simple-history's records, able to write one version for a save and its links.
+
+    By default every many-to-many change (each ``add``, ``remove`` or ``clear``) writes a version
+    of its own. The admin and the fixture loader save a row without a version
+    (``skip_history_when_saving``), set its links, then call ``record_version`` once: one
+    version holding the fields and the links as they now are.
+    """
+
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        if sender is self.cls:
+            sender._catalogue_history = self
+
+
+def record_version(instance, history_type="~"):
+    """Write one version of ``instance`` (fields and tracked links) as it is in the database."""
+    if hasattr(instance, "skip_history_when_saving"):
+        del instance.skip_history_when_saving
+    type(instance)._catalogue_history.create_historical_record(instance, history_type)
 
 
 class DatePrecision(models.TextChoices):

@@ -3,9 +3,9 @@ from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .common import (
+    CatalogueHistory,
     DatePrecision,
     Publishable,
     PublishableQuerySet,
@@ -13,6 +13,7 @@ from .common import (
     SlugManager,
     count_of,
     format_partial_date,
+    in_language,
 )
 
 
@@ -181,7 +182,7 @@ class Company(Searchable, Publishable):
     logo_alt_en = models.CharField(_("logo alt text (English)"), max_length=200, blank=True)
     logo_credit = models.CharField(_("logo credit and licence"), max_length=300, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = CatalogueHistory(m2m_fields=["sectors"], excluded_fields=["search_text"])
     objects = SlugManager.from_queryset(CompanyQuerySet)()
 
     class Meta:
@@ -216,6 +217,11 @@ class Company(Searchable, Publishable):
     @property
     def display_name_zh(self):
         return self.name_zh_hans or self.name_zh
+
+    @property
+    def logo_alt(self):
+        """The logo's alt text in the language of the page (Chinese under /zh-hans/)."""
+        return in_language(self.logo_alt_zh, self.logo_alt_en)
 
     @property
     def founded_display(self):

@@ -3,9 +3,15 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from .common import DatePrecision, RefManager, Timestamped, format_partial_date, ref_field
+from .common import (
+    CatalogueHistory,
+    DatePrecision,
+    RefManager,
+    Timestamped,
+    format_partial_date,
+    ref_field,
+)
 
 
 class Stage(models.TextChoices):
@@ -63,7 +69,7 @@ class FundingRound(Timestamped):
     )
     currency = models.CharField(_("currency"), max_length=3, blank=True, help_text="CNY, USD…")
 
-    history = HistoricalRecords()
+    history = CatalogueHistory()
     objects = RefManager()
 
     class Meta:
@@ -161,7 +167,7 @@ class Investment(models.Model):
         help_text=_("Empty when the source does not say."),
     )
 
-    history = HistoricalRecords()
+    history = CatalogueHistory()
     objects = RefManager()
 
     class Meta:

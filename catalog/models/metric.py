@@ -2,9 +2,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .common import (
+    CatalogueHistory,
     RefManager,
     Timestamped,
     ref_field,
@@ -27,6 +27,10 @@ class Qualifier(models.TextChoices):
     MORE_THAN = "more_than", _("more than")
     LESS_THAN = "less_than", _("less than")
     UP_TO = "up_to", _("up to")
+
+
+# What a figure can be about; it must be about at least one.
+SUBJECTS = ("case", "company", "region", "policy", "sector")
 
 
 class MetricQuerySet(models.QuerySet):
@@ -129,7 +133,7 @@ class Metric(Timestamped):
     scope_en = models.CharField(_("scope (English)"), max_length=200, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
-    history = HistoricalRecords()
+    history = CatalogueHistory()
     objects = RefManager.from_queryset(MetricQuerySet)()
 
     class Meta:
@@ -165,8 +169,7 @@ class Metric(Timestamped):
 
     def clean(self):
         super().clean()
-        subjects = ("case", "company", "region", "policy", "sector")
-        if not any(relation_is_set(self, name) for name in subjects):
+        if not any(relation_is_set(self, name) for name in SUBJECTS):
             raise ValidationError(
                 _("A figure must be about a case, an organisation, a region, a policy or a sector.")
             )
@@ -174,6 +177,12 @@ class Metric(Timestamped):
             raise ValidationError({"value_max": _("The upper value must be at least the value.")})
         if self.start_year and self.end_year and self.start_year > self.end_year:
             raise ValidationError({"end_year": _("The period cannot end before it starts.")})
+
+    def validate_constraints(self, exclude=None):
+        # clean() states the "about something" rule (counting a parent an inline has not saved
+        # yet); checking the constraint as well would show the same message twice.
+        exclude = {*(exclude or ()), *SUBJECTS}
+        super().validate_constraints(exclude=exclude)
 
     @property
     def is_range(self):

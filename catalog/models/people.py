@@ -1,9 +1,9 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .common import (
+    CatalogueHistory,
     Publishable,
     PublishableQuerySet,
     RefManager,
@@ -69,7 +69,7 @@ class Person(Searchable, Publishable):
         related_name="people",
     )
 
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = CatalogueHistory(excluded_fields=["search_text"])
     objects = SlugManager.from_queryset(PersonQuerySet)()
 
     class Meta:
@@ -122,7 +122,9 @@ class Quote(Searchable, Timestamped):
     )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = CatalogueHistory(
+        m2m_fields=["companies", "cases", "sectors", "policies"], excluded_fields=["search_text"]
+    )
     objects = RefManager()
 
     class Meta:

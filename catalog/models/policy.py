@@ -3,9 +3,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .common import (
+    CatalogueHistory,
     DatePrecision,
     Publishable,
     PublishableQuerySet,
@@ -25,12 +25,13 @@ class PolicyLevel(models.TextChoices):
 
 class PolicyQuerySet(PublishableQuerySet):
     def for_list(self):
-        """The policies list: issuers and regions for each entry, targets counted."""
+        """The policies list: published issuers and regions for each entry, targets counted."""
+        from .company import Company
         from .metric import Metric
 
-        return self.prefetch_related("issuers", "regions").annotate(
-            target_count=count_of(Metric, "policy")
-        )
+        return self.prefetch_related(
+            models.Prefetch("issuers", queryset=Company.objects.published()), "regions"
+        ).annotate(target_count=count_of(Metric, "policy"))
 
     def for_detail(self, user):
         """A policy's page: issuers, targets, sectors, regions, cases, quotes, all cited."""
@@ -92,7 +93,9 @@ class Policy(Searchable, Publishable):
         "catalog.Case", verbose_name=_("cases"), blank=True, related_name="policies"
     )
 
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = CatalogueHistory(
+        m2m_fields=["issuers", "sectors", "regions", "cases"], excluded_fields=["search_text"]
+    )
     objects = SlugManager.from_queryset(PolicyQuerySet)()
 
     class Meta:

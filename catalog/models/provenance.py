@@ -5,9 +5,9 @@ from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .common import (
+    CatalogueHistory,
     DatePrecision,
     RefManager,
     SlugManager,
@@ -59,7 +59,7 @@ class Source(Timestamped):
     url = models.URLField(_("URL"), blank=True)
     note = models.TextField(_("note"), blank=True)
 
-    history = HistoricalRecords()
+    history = CatalogueHistory()
     objects = SlugManager()
 
     class Meta:
@@ -168,7 +168,7 @@ class Citation(Timestamped):
     )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
-    history = HistoricalRecords()
+    history = CatalogueHistory()
     objects = RefManager()
 
     TARGET_FIELDS = CITATION_TARGET_FIELDS

@@ -3,9 +3,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from .common import Searchable, SlugManager, Timestamped
+from .common import CatalogueHistory, Searchable, SlugManager, Timestamped
 
 
 class RegionLevel(models.TextChoices):
@@ -87,7 +86,7 @@ class Region(Searchable, Timestamped):
     description_zh = models.TextField(_("Chinese description"), blank=True)
     description_en = models.TextField(_("English description (translation)"), blank=True)
 
-    history = HistoricalRecords()
+    history = CatalogueHistory()
     objects = SlugManager.from_queryset(RegionQuerySet)()
 
     class Meta:

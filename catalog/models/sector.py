@@ -3,9 +3,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from .common import Searchable, SlugManager, Timestamped
+from .common import CatalogueHistory, Searchable, SlugManager, Timestamped
 
 
 class SectorKind(models.TextChoices):
@@ -79,7 +78,7 @@ class Sector(Searchable, Timestamped):
     description_en = models.TextField(_("English description (translation)"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
-    history = HistoricalRecords()
+    history = CatalogueHistory()
     objects = SlugManager.from_queryset(SectorQuerySet)()
 
     class Meta:
