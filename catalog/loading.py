@@ -4,6 +4,10 @@ Records name each other by natural keys (slugs and refs), so a fixture needs no 
 loading it again finds the rows it made before. A record whose fields and relations already match
 the database is left untouched; a changed one is updated; a new one is created. Any error rolls
 back everything and names the file and the record at fault.
+
+A record whose latest version in the history was made by a person (an edit in the admin, a draft,
+a restored version) is kept as the editor left it, and reported, unless ``overwrite_edits`` is
+given. The loader's own versions have no user and say which fixture file wrote them.
 """
 
 import json
@@ -15,6 +19,8 @@ from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, transaction
+
+from catalog.models.common import record_version
 
 # Fields the database fills in; a fixture never decides them.
 AUTOMATIC_FIELDS = {"created", "modified", "search_text"}
@@ -30,16 +36,30 @@ class LoadReport:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
+    # Records edited in the admin that the fixtures would have changed: label -> [natural key]
+    kept: dict = field(default_factory=dict)
+
+    def keep(self, label, key):
+        self.kept.setdefault(label, []).append(key)
+
+    @property
+    def kept_count(self):
+        return sum(len(keys) for keys in self.kept.values())
 
     def models(self):
         seen = {}
-        for counter in (self.created, self.updated, self.unchanged):
+        for counter in (self.created, self.updated, self.unchanged, self.kept):
             for label in counter:
                 seen.setdefault(label, None)
         return list(seen)
 
     def total(self, label):
-        return self.created[label] + self.updated[label] + self.unchanged[label]
+        return (
+            self.created[label]
+            + self.updated[label]
+            + self.unchanged[label]
+            + len(self.kept.get(label, ()))
+        )
 
     @property
     def changes(self):
@@ -81,7 +101,25 @@ def _same_as_stored(instance, m2m_data):
     return True
 
 
-def _save(deserialized, report):
+def edited_by_a_person(instance):
+    """Whether the latest version of ``instance`` in its history was made by someone signed in."""
+    history = getattr(type(instance), "history", None)
+    if history is None:
+        return False
+    latest = (
+        history.filter(id=instance.pk)
+        .order_by("-history_date", "-history_id")
+        .values_list("history_user_id", flat=True)
+        .first()
+    )
+    return latest is not None
+
+
+def natural_key_text(instance):
+    return "/".join(str(part) for part in instance.natural_key())
+
+
+def _save(deserialized, report, reason, overwrite_edits):
     instance = deserialized.object
     model = type(instance)
     label = model._meta.label_lower
@@ -91,6 +129,9 @@ def _save(deserialized, report):
     if not is_new and _same_as_stored(instance, deserialized.m2m_data):
         report.unchanged[label] += 1
         return
+    if not is_new and not overwrite_edits and edited_by_a_person(instance):
+        report.keep(label, natural_key_text(instance))
+        return
     # Field and model rules (clean()) with friendly messages; the database's own check
     # constraints stay the backstop (checking them here too would cost a query each).
     instance.full_clean(validate_unique=True, validate_constraints=False)
@@ -99,14 +140,37 @@ def _save(deserialized, report):
         instance.created = model._default_manager.values_list("created", flat=True).get(
             pk=instance.pk
         )
+    # One version for the row and its links, written once both are saved.
+    instance.skip_history_when_saving = True
     instance.save()
+    empty_links = set()
     for name, values in deserialized.m2m_data.items():
-        getattr(instance, name).set(values)
+        if not is_new:
+            getattr(instance, name).set(values)
+        elif values:  # a new row has no links to compare with: add them, no query first
+            getattr(instance, name).add(*values)
+        else:
+            empty_links.add(name)
+    if is_new:
+        # Links the fixture leaves out are empty too: the version need not look them up.
+        tracked = {field.name for field in model._meta.many_to_many}
+        empty_links |= tracked - deserialized.m2m_data.keys()
+    instance._history_empty_links = empty_links
+    instance._change_reason = reason
+    record_version(instance, "+" if is_new else "~")
     (report.created if is_new else report.updated)[label] += 1
 
 
-def load_files(files, using=DEFAULT_DB_ALIAS):
-    """Load ``files`` in order inside one transaction; raise FixtureError on the first problem."""
+def change_reason(path):
+    """The change reason of the versions the loader writes: ``load_catalogue: fixtures/x.json``."""
+    return f"load_catalogue: {path.parent.name}/{path.name}"
+
+
+def load_files(files, using=DEFAULT_DB_ALIAS, overwrite_edits=False):
+    """Load ``files`` in order inside one transaction; raise FixtureError on the first problem.
+
+    Records edited in the admin are kept (and listed in the report) unless ``overwrite_edits``.
+    """
     report = LoadReport(files=list(files))
     with transaction.atomic(using=using):
         for path in report.files:
@@ -116,6 +180,7 @@ def load_files(files, using=DEFAULT_DB_ALIAS):
                 raise FixtureError(f"{path.name}: not a readable JSON fixture: {exc}") from exc
             if not isinstance(records, list):
                 raise FixtureError(f"{path.name}: a fixture must be a JSON list of records")
+            reason = change_reason(path)
             for index, record in enumerate(records, start=1):
                 where = f"{path.name}, record {index} ({_describe(record)})"
                 try:
@@ -123,7 +188,7 @@ def load_files(files, using=DEFAULT_DB_ALIAS):
                         for deserialized in serializers.deserialize(
                             "json", json.dumps([record]), using=using, ignorenonexistent=False
                         ):
-                            _save(deserialized, report)
+                            _save(deserialized, report, reason, overwrite_edits)
                 except ValidationError as exc:
                     raise FixtureError(f"{where}: {'; '.join(_messages(exc))}") from exc
                 except Exception as exc:  # any database or deserialisation error: name the record

@@ -178,6 +178,136 @@ def test_command_refuses_a_missing_path(tmp_path):
         call_command("load_catalogue", str(tmp_path / "missing.json"))
 
 
+# --- Edits made in the admin survive a load --------------------------------------------------
+
+CASE = {
+    "model": "catalog.case",
+    "fields": {
+        "slug": "zhiran-bci",
+        "title_zh": "智冉醫療的腦機介面",
+        "title_en": "Zhiran's brain-computer interface",
+        "case_type": "frontier",
+        "summary_zh": "摘要",
+        "summary_en": "Summary",
+        "sectors": [["bci"]],
+    },
+}
+
+
+@pytest.fixture
+def editor_client(client, django_user_model):
+    from django.contrib.auth.models import Group, Permission
+
+    from catalog.admin.roles import sync_editors_group
+
+    editor = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    editor.groups.add(sync_editors_group(Group, Permission))
+    client.force_login(editor)
+    client.user = editor
+    return client
+
+
+@pytest.fixture
+def loaded(fixture_dir):
+    write(fixture_dir, "20_cases.json", [CASE])
+    load_files(fixture_files([fixture_dir]))
+    return fixture_dir
+
+
+def edit_case_in_the_admin(client, **changes):
+    from tests.test_admin import admin_url, form_data
+
+    case = models.Case.objects.get(slug="zhiran-bci")
+    url = admin_url(models.Case, "change", case.pk)
+    data = form_data(client.get(url))
+    for name, value in changes.items():
+        if value is False:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return case
+
+
+@pytest.mark.django_db
+def test_an_admin_edit_is_kept_and_reported(loaded, editor_client, capsys):
+    edit_case_in_the_admin(editor_client, title_en="Edited by an editor", published=False)
+    changed = json.loads(json.dumps(COMPANY))
+    changed["fields"]["name_en"] = "Zhiran Medical Technology"
+    write(loaded, "10_companies.json", [changed, CITATION])
+
+    call_command("load_catalogue", str(loaded))
+
+    case = models.Case.objects.get(slug="zhiran-bci")
+    assert case.title_en == "Edited by an editor"
+    assert case.published is False
+    assert case.history.first().history_user == editor_client.user
+    # A record nobody edited still takes the fixture's change.
+    assert models.Company.objects.get(slug="zhiran").name_en == "Zhiran Medical Technology"
+    out = capsys.readouterr().out
+    assert "cases: 1 (0 new, 0 updated, 0 unchanged, 1 kept)" in out
+    assert "Kept 1 records edited in the admin" in out
+    assert "  cases: 1\n" in out
+    assert "zhiran-bci" not in out, "names only with -v 2"
+
+    call_command("load_catalogue", str(loaded), verbosity=2)
+    assert "  cases: 1: zhiran-bci" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_unpublishing_from_the_list_is_kept(loaded, editor_client):
+    from tests.test_admin import admin_url
+
+    case = models.Case.objects.get(slug="zhiran-bci")
+    editor_client.post(
+        admin_url(models.Case, "changelist"),
+        {"action": "unpublish", "_selected_action": [str(case.pk)]},
+    )
+    report = load_files(fixture_files([loaded]))
+    assert report.kept == {"catalog.case": ["zhiran-bci"]}
+    assert models.Case.objects.get(slug="zhiran-bci").published is False
+
+
+@pytest.mark.django_db
+def test_overwrite_edits_replaces_them_and_says_so_in_the_history(loaded, editor_client, capsys):
+    edit_case_in_the_admin(editor_client, title_en="Edited by an editor", published=False)
+
+    call_command("load_catalogue", str(loaded), overwrite_edits=True)
+
+    case = models.Case.objects.get(slug="zhiran-bci")
+    assert case.title_en == CASE["fields"]["title_en"]
+    assert case.published is True
+    assert "1 updated" in capsys.readouterr().out
+    latest = case.history.first()
+    assert latest.history_user is None
+    assert latest.history_change_reason == "load_catalogue: fixtures/20_cases.json"
+    # The load is now the latest version: the next load treats the record as untouched.
+    assert load_files(fixture_files([loaded])).kept == {}
+
+
+@pytest.mark.django_db
+def test_an_edit_the_fixtures_agree_with_is_simply_unchanged(loaded, editor_client):
+    edit_case_in_the_admin(editor_client, title_en="Edited by an editor")
+    edited = json.loads(json.dumps(CASE))
+    edited["fields"]["title_en"] = "Edited by an editor"
+    write(loaded, "20_cases.json", [edited])  # as dump_catalogue would write it
+    report = load_files(fixture_files([loaded]))
+    assert report.kept == {}
+    assert report.changes == 0
+
+
+@pytest.mark.django_db
+def test_the_loaders_versions_carry_the_fixture_file_and_no_user(fixture_dir):
+    load_files(fixture_files([fixture_dir]))
+    version = models.Company.objects.get(slug="zhiran").history.get()
+    assert version.history_user is None
+    assert version.history_change_reason == "load_catalogue: fixtures/10_companies.json"
+    assert version.history_type == "+"
+    # One version holds the row and its links.
+    assert [link.sector.slug for link in version.sectors.all()] == ["bci"]
+
+
 # --- The real catalogue ------------------------------------------------------------------------
 
 FOUR_ENTERPRISES = [
