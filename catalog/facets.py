@@ -9,7 +9,7 @@ Options with no match are hidden unless the visitor selected them.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, IntegerField, Q, Value
 
 from . import models
 from .models import CHANGE_FIELDS, LEVER_FIELDS
@@ -37,18 +37,36 @@ class Facet:
         return any(option.selected for option in self.options)
 
 
+TREE_FIELDS = ("id", "parent_id", "slug", "name_zh", "name_en")
+
+
 @dataclass
 class Trees:
-    """Sectors and regions, fetched once per page and shared by filters, facets and chips."""
+    """Sectors and regions, fetched once per page (in one query) and shared by filters, facets
+    and chips. The rows carry what those need: id, parent, slug and names."""
 
     sectors: list
     regions: list
 
     @classmethod
     def load(cls):
+        def rows(model, tree, order):
+            return (
+                model.objects.annotate(tree=Value(tree, output_field=IntegerField()), order=order)
+                .order_by()
+                .values_list("tree", "order", *TREE_FIELDS)
+            )
+
+        sectors = rows(models.Sector, 0, F("sort_order"))
+        regions = rows(models.Region, 1, Value(0, output_field=IntegerField()))
+        trees = ([], [])
+        for tree, _order, *values in sectors.union(regions, all=True).order_by(
+            "tree", "order", "name_en"
+        ):
+            trees[tree].append(dict(zip(TREE_FIELDS, values, strict=True)))
         return cls(
-            sectors=list(models.Sector.objects.order_by("sort_order", "name_en")),
-            regions=list(models.Region.objects.order_by("name_en")),
+            sectors=[models.Sector(**row) for row in trees[0]],
+            regions=[models.Region(**row) for row in trees[1]],
         )
 
     @staticmethod
@@ -91,17 +109,23 @@ def _selected(filterset, name):
     return {str(v) for v in values}
 
 
-def tree_facet(filterset, queryset, name, relation, nodes):
-    pairs = queryset.values_list("pk", relation)
+def rows_per_node(pairs, nodes):
+    """node pk -> the set of row pks linked to the node or to any node below it, from
+    (row pk, node pk) pairs: a parent counts its children's rows, each row once."""
     chains = _ancestors(nodes)
-    rows_per_node = defaultdict(set)
+    rows = defaultdict(set)
     for row_pk, node_pk in pairs:
         for ancestor in chains.get(node_pk, ()):
-            rows_per_node[ancestor].add(row_pk)
+            rows[ancestor].add(row_pk)
+    return rows
+
+
+def tree_facet(filterset, queryset, name, relation, nodes):
+    rows = rows_per_node(queryset.values_list("pk", relation), nodes)
     selected = _selected(filterset, name)
     options = []
     for node, depth in _tree_order(nodes):
-        count = len(rows_per_node.get(node.pk, ()))
+        count = len(rows.get(node.pk, ()))
         if count or node.slug in selected:
             options.append(
                 Option(
@@ -117,7 +141,10 @@ def tree_facet(filterset, queryset, name, relation, nodes):
 
 
 def related_facet(filterset, queryset, name, relation):
-    """Organisations linked to the rows (a case's organisations, a policy's issuers)."""
+    """Organisations linked to the rows (a case's organisations, a policy's issuers): only those
+    the visitor may see, as the filter itself accepts only those."""
+    if not filterset.shows_drafts:
+        queryset = queryset.filter(**{f"{relation}__published": True})
     rows = queryset.values_list(
         "pk", f"{relation}__slug", f"{relation}__name_en", f"{relation}__name_zh"
     )
@@ -127,20 +154,22 @@ def related_facet(filterset, queryset, name, relation):
             continue
         counts[slug].add(row_pk)
         labels[slug] = (name_en, name_zh)
+    # A chosen organisation that no row matches any more keeps its name.
+    for slug, row in filterset.chosen_rows(name).items():
+        labels.setdefault(slug, (row.name_en, row.name_zh))
     selected = _selected(filterset, name)
     options = [
         Option(
             value=slug,
             label=labels[slug][0],
             label_zh=labels[slug][1],
-            count=len(pks),
+            count=len(counts.get(slug, ())),
             selected=slug in selected,
         )
-        for slug, pks in counts.items()
+        for slug in {*counts, *(selected & set(labels))}
     ]
-    for slug in selected - set(counts):
-        if slug in labels:
-            continue
+    # A value that names no organisation (refused by the form) stays ticked, so it can be removed.
+    for slug in sorted(selected - set(labels)):
         options.append(Option(value=slug, label=slug, count=0, selected=True))
     options.sort(key=lambda option: (-option.count, option.label.casefold()))
     return options

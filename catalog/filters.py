@@ -9,24 +9,36 @@ import re
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from . import models
 from .models import MAX_YEAR, MIN_YEAR
-from .search import MAX_QUERY_LENGTH, normalise
+from .search import MAX_QUERY_LENGTH, MAX_TERMS, NO_TERMS_MESSAGE, UNSEARCHABLE_MESSAGE, parse_query
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,120}$")
+WHOLE_NUMBER = re.compile(r"^\s*[-+]?[0-9]+\s*$")
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
+def visible_companies(request):
+    """The organisations a filter may offer: published ones, and drafts too for staff."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return models.Company.objects.published()
+    return models.Company.objects.visible_to(user)
+
+
 class SlugMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Choices named by slug; a value that cannot be a slug is refused before any query runs.
+    """Choices named by slug; a value that cannot be a slug is refused without a query.
 
     ``known`` (slug -> row), when the page has already fetched the rows, validates without a query.
+    After validation ``found`` maps each valid slug given to its row, even when another value
+    given was refused, so that the page can name the rows chosen.
     """
 
     known = None
+    found: dict = {}
 
     def _invalid(self, item):
         return ValidationError(
@@ -36,15 +48,19 @@ class SlugMultipleChoiceField(forms.ModelMultipleChoiceField):
         )
 
     def _check_values(self, value):
-        for item in value:
-            if not isinstance(item, str) or not SLUG.match(item):
-                raise self._invalid(item)
+        values = list(dict.fromkeys(value))
+        slugs = [item for item in values if isinstance(item, str) and SLUG.match(item)]
         if self.known is not None:
-            missing = [item for item in value if item not in self.known]
-            if missing:
-                raise self._invalid(missing[0])
-            return [self.known[item] for item in dict.fromkeys(value)]
-        return super()._check_values(value)
+            self.found = {slug: self.known[slug] for slug in slugs if slug in self.known}
+        elif slugs:
+            rows = self.queryset.filter(**{f"{self.to_field_name}__in": slugs})
+            self.found = {getattr(row, self.to_field_name): row for row in rows}
+        else:
+            self.found = {}
+        for item in values:
+            if item not in self.found:
+                raise self._invalid(item)
+        return [self.found[item] for item in values]
 
 
 class SlugMultipleFilter(django_filters.ModelMultipleChoiceFilter):
@@ -56,18 +72,52 @@ class SlugMultipleFilter(django_filters.ModelMultipleChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+class YearInput(forms.NumberInput):
+    """A number box for a year that shows back only a whole number: a value that is none
+    (``abc``) is left out of the box, and the field's error says what was wrong."""
+
+    def format_value(self, value):
+        text = super().format_value(value)
+        if text is None or not WHOLE_NUMBER.match(str(text)):
+            return None
+        return str(text).strip()
+
+
 class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", MIN_YEAR)
         kwargs.setdefault("max_value", MAX_YEAR)
-        kwargs.setdefault("widget", forms.NumberInput(attrs={"inputmode": "numeric"}))
+        kwargs.setdefault("widget", YearInput(attrs={"inputmode": "numeric"}))
         super().__init__(*args, **kwargs)
 
 
+class SearchTextField(forms.CharField):
+    """The lists' search box, read as the search page reads its query (catalog.search)."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        query = parse_query(value)
+        if query.unsearchable:
+            raise ValidationError(UNSEARCHABLE_MESSAGE, code="unsearchable")
+        if not query.terms:
+            raise ValidationError(NO_TERMS_MESSAGE, code="no_terms")
+        if query.terms_dropped:
+            raise ValidationError(
+                _("Use at most %(count)s words or phrases."),
+                code="too_many_terms",
+                params={"count": MAX_TERMS},
+            )
+
+
 class SearchTextFilter(django_filters.CharFilter):
-    """Every word of the query must occur in the row's normalised search text."""
+    """Every term of the query (a word, or a phrase in double quotes) must occur in the row's
+    normalised search text."""
+
+    field_class = SearchTextField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", _("Search"))
@@ -75,12 +125,22 @@ class SearchTextFilter(django_filters.CharFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        for word in normalise(value).split():
-            qs = qs.filter(search_text__contains=word)
+        for term in parse_query(value).terms:
+            qs = qs.filter(search_text__contains=term)
         return qs
 
 
 SORT_LABEL = _("Sort by")
+
+
+def _asc(field):
+    """Ascending with undated (NULL) rows last, on SQLite and PostgreSQL alike."""
+    return F(field).asc(nulls_last=True)
+
+
+def _desc(field):
+    """Descending with undated (NULL) rows last, on SQLite and PostgreSQL alike."""
+    return F(field).desc(nulls_last=True)
 
 
 def sort_filter(orderings, label=SORT_LABEL):
@@ -113,6 +173,41 @@ class FacetedFilterSet(django_filters.FilterSet):
     def __init__(self, *args, known=None, **kwargs):
         self.known = known or {}
         super().__init__(*args, **kwargs)
+
+    @classmethod
+    def without_unknown_sort(cls, data):
+        """``data`` without any ``sort`` value the list does not offer, and the first such value
+        (None when there is none). Sorting is not a filter: an unknown order is ignored, and the
+        list keeps its default order."""
+        orderings = cls.base_filters["sort"].orderings
+        values = data.getlist("sort")
+        unknown = [value for value in values if value not in orderings]
+        if not unknown:
+            return data, None
+        data = data.copy()
+        known = [value for value in values if value in orderings]
+        if known:
+            data.setlist("sort", known)
+        else:
+            del data["sort"]
+        return data, unknown[0]
+
+    @property
+    def sort(self):
+        """The order the list is in: the valid ``sort`` given, else the default."""
+        cleaned = getattr(self.form, "cleaned_data", {})
+        return cleaned.get("sort") or self.default_sort
+
+    @property
+    def shows_drafts(self):
+        """Whether the visitor is staff, who see drafts (marked) as everywhere else."""
+        user = getattr(self.request, "user", None)
+        return bool(user and user.is_authenticated and user.is_staff)
+
+    def chosen_rows(self, name):
+        """slug -> row of the valid values given to the slug filter ``name``."""
+        self.form.is_valid()
+        return getattr(self.form.fields[name], "found", {})
 
     @property
     def form(self):
@@ -183,8 +278,11 @@ class CompanyFilter(FacetedFilterSet):
     sort = sort_filter(
         {
             "name": (_("Name"), ("name_en", "pk")),
-            "founded": (_("Founding date, oldest first"), ("founded_on", "name_en", "pk")),
-            "-founded": (_("Founding date, newest first"), ("-founded_on", "name_en", "pk")),
+            "founded": (_("Founding date, oldest first"), (_asc("founded_on"), "name_en", "pk")),
+            "-founded": (
+                _("Founding date, newest first"),
+                (_desc("founded_on"), "name_en", "pk"),
+            ),
             "newest": (_("Newest in the catalogue"), ("-created", "pk")),
             "metrics": (_("Most figures"), ("-metric_count", "name_en", "pk")),
         }
@@ -221,7 +319,7 @@ class CaseFilter(FacetedFilterSet):
         label=_("Region"), queryset=models.Region.objects.all(), method="filter_region"
     )
     company = SlugMultipleFilter(
-        label=_("Organisation"), queryset=models.Company.objects.all(), method="filter_company"
+        label=_("Organisation"), queryset=visible_companies, method="filter_company"
     )
     lever = django_filters.MultipleChoiceFilter(
         label=_("Lever"), choices=LEVER_CHOICES, method="filter_lever"
@@ -240,8 +338,8 @@ class CaseFilter(FacetedFilterSet):
     sort = sort_filter(
         {
             "name": (_("Title"), ("title_en", "pk")),
-            "-year": (_("Most recent period first"), ("-start_year", "title_en", "pk")),
-            "year": (_("Earliest period first"), ("start_year", "title_en", "pk")),
+            "-year": (_("Most recent period first"), (_desc("start_year"), "title_en", "pk")),
+            "year": (_("Earliest period first"), (_asc("start_year"), "title_en", "pk")),
             "newest": (_("Newest in the catalogue"), ("-created", "pk")),
             "metrics": (_("Most figures"), ("-metric_count", "title_en", "pk")),
         }
@@ -299,7 +397,7 @@ class PolicyFilter(FacetedFilterSet):
         label=_("Level"), choices=models.PolicyLevel.choices, distinct=False
     )
     issuer = SlugMultipleFilter(
-        label=_("Issuing body"), queryset=models.Company.objects.all(), method="filter_issuer"
+        label=_("Issuing body"), queryset=visible_companies, method="filter_issuer"
     )
     region = SlugMultipleFilter(
         label=_("Region"), queryset=models.Region.objects.all(), method="filter_region"
@@ -308,8 +406,8 @@ class PolicyFilter(FacetedFilterSet):
     year_max = YearFilter(label=_("Until year"), field_name="issued_on__year", lookup_expr="lte")
     sort = sort_filter(
         {
-            "-date": (_("Newest policy first"), ("-issued_on", "title_en", "pk")),
-            "date": (_("Oldest policy first"), ("issued_on", "title_en", "pk")),
+            "-date": (_("Newest policy first"), (_desc("issued_on"), "title_en", "pk")),
+            "date": (_("Oldest policy first"), (_asc("issued_on"), "title_en", "pk")),
             "name": (_("Title"), ("title_en", "pk")),
             "newest": (_("Newest in the catalogue"), ("-created", "pk")),
         }

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import opencc
 from django.db.models import Count, IntegerField, Value, Window
 from django.db.models.functions import StrIndex
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +36,11 @@ _TOKEN = re.compile(rf"[{QUOTES}]([^{QUOTES}]*)[{QUOTES}]|([^\s{QUOTES}]+)")
 @functools.cache
 def _to_simplified():
     return opencc.OpenCC("t2s")
+
+
+def simplified(text):
+    """``text`` in simplified characters (億元 → 亿元)."""
+    return _to_simplified().convert(text) if text else ""
 
 
 def normalise(text):
@@ -62,10 +67,11 @@ class Query:
     terms: tuple = ()
     truncated: bool = False
     terms_dropped: bool = False
+    unsearchable: bool = False
 
     @property
     def is_empty(self):
-        return not self.text
+        return not self.text and not self.unsearchable
 
     @property
     def notes(self):
@@ -83,34 +89,60 @@ class Query:
         return notes
 
 
+# Characters no row's text holds: control characters (NUL bytes included), surrogates, unassigned.
+UNSEARCHABLE_CATEGORIES = ("Cc", "Cs", "Cn")
+# A term made only of these (punctuation, symbols, separators) would match almost every row.
+NO_WORD_CATEGORIES = ("P", "S", "Z")
+
+UNSEARCHABLE_MESSAGE = _(
+    "The search contains characters that cannot be searched for (control characters). "
+    "Remove them and search again."
+)
+NO_TERMS_MESSAGE = _("There is nothing to search for in that text. Try a name or a word.")
+
+
 def _clean(raw):
-    """The visitor's text without control characters (NUL bytes included) or surrogates."""
-    kept = []
+    """The visitor's text without control characters (NUL bytes included) or surrogates, and
+    whether it had any."""
+    kept, dropped = [], False
     for char in str(raw or ""):
-        category = unicodedata.category(char)
         if char.isspace():
             kept.append(" ")
-        elif category not in ("Cc", "Cs", "Cn"):
+        elif unicodedata.category(char) in UNSEARCHABLE_CATEGORIES:
+            dropped = True
+        else:
             kept.append(char)
-    return " ".join("".join(kept).split())
+    return " ".join("".join(kept).split()), dropped
+
+
+def has_word(term):
+    """Whether ``term`` holds a letter, a digit or a mark: anything but punctuation, symbols and
+    spaces (".", "，", "--", "%" have none)."""
+    return any(unicodedata.category(char)[0] not in NO_WORD_CATEGORIES for char in term)
 
 
 def parse_query(raw):
-    """A Query from the raw ``q`` parameter: cleaned, cut to MAX_QUERY_LENGTH, split into terms."""
-    text = _clean(raw)
+    """A Query from the raw ``q`` parameter: cleaned, cut to MAX_QUERY_LENGTH, split into terms.
+
+    Both the search page and the lists' search boxes read the visitor's text this way. A term of
+    punctuation or symbols alone is dropped; a text with control characters is ``unsearchable``
+    (the page says so rather than searching for something else than was typed).
+    """
+    text, unsearchable = _clean(raw)
     truncated = len(text) > MAX_QUERY_LENGTH
     if truncated:
         text = text[:MAX_QUERY_LENGTH].rstrip()
     terms = []
     for match in _TOKEN.finditer(normalise(text)):
         term = (match.group(1) if match.group(1) is not None else match.group(2)).strip()
-        if term and term not in terms:
+        if term and has_word(term) and term not in terms:
             terms.append(term)
     return Query(
         text=text,
         terms=tuple(terms[:MAX_TERMS]),
         truncated=truncated,
         terms_dropped=len(terms) > MAX_TERMS,
+        unsearchable=unsearchable,
     )
 
 
@@ -225,6 +257,7 @@ class Hit:
     title: SafeString
     subtitle: SafeString
     excerpt: SafeString = SafeString("")
+    excerpt_lang: str = ""
     meta: str = ""
     draft: bool = False
 
@@ -260,7 +293,11 @@ def _person_meta(person, show_drafts):
     organisation = person.organisation
     if organisation is None or not (organisation.published or show_drafts):
         return ""
-    return f"{organisation.name_zh} {organisation.name_en}"
+    return format_html(
+        '<span lang="zh-Hant">{}</span> <span lang="en">{}</span>',
+        organisation.name_zh,
+        organisation.name_en,
+    )
 
 
 def _groups():
@@ -304,6 +341,16 @@ def _groups():
     )
 
 
+def _field_language(name):
+    if name.endswith("_en"):
+        return "en"
+    if name.endswith("_zh_hans"):
+        return "zh-Hans"
+    if name.endswith("_zh"):
+        return "zh-Hant"
+    return ""  # other names may be in either language
+
+
 @dataclass(frozen=True)
 class GroupSpec:
     key: str
@@ -339,22 +386,23 @@ class GroupSpec:
         missing = [
             term for term in terms if term not in normalise(title) + "\n" + normalise(subtitle)
         ]
-        snippet = SafeString("")
+        snippet, lang = SafeString(""), ""
         if missing:
             best = None
             for name in self.others:
                 for text in self.texts(record, name):
                     found = len(contains_any(text, missing))
                     if found and (best is None or found > best[0]):
-                        best = (found, text)
+                        best = (found, text, name)
             if best:
-                snippet = excerpt(best[1], terms)
+                snippet, lang = excerpt(best[1], terms), _field_language(best[2])
         return Hit(
             record=record,
             url=record.get_absolute_url(),
             title=highlight(title, terms),
             subtitle=highlight(subtitle, terms),
             excerpt=snippet,
+            excerpt_lang=lang,
             meta=self.meta(record, show_drafts),
             draft=not record.published,
         )
@@ -362,12 +410,12 @@ class GroupSpec:
 
 def run_search(query, user):
     """The result groups for ``query`` as ``user`` may see them: one database query per group,
-    none at all for an empty query."""
+    none at all for a query with nothing (or something unsearchable) to search for."""
     show_drafts = bool(user.is_authenticated and user.is_staff)
     groups = []
     for spec in _groups():
         group = Group(key=spec.key, label=spec.label)
-        if query.terms:
+        if query.terms and not query.unsearchable:
             rows = list(spec.rows(query, user))
             group.count = rows[0].search_total if rows else 0
             group.hits = [spec.hit(row, query.terms, show_drafts) for row in rows]

@@ -34,6 +34,25 @@ def tree():
     }
 
 
+def chip_texts(html):
+    """The visible text of each filter chip, white space folded."""
+    chips = re.search(r'<ul class="chips".*?</ul>', html, re.S)
+    items = re.findall(r"<li>(.*?)</li>", chips.group(0), re.S) if chips else []
+    texts = [re.sub(r'<span class="visually-hidden">.*?</span>', "", item) for item in items]
+    return [" ".join(re.sub(r"<[^>]+>", " ", text).split()) for text in texts]
+
+
+def option_labels(response, facet):
+    """{value: label} of a facet's options as the page lists them."""
+    for built in response.context["facets"]:
+        if built.name == facet:
+            return {
+                option.value: f"{option.label_zh} {option.label}".strip()
+                for option in built.options
+            }
+    return {}
+
+
 def companies(query, **kwargs):
     data = QueryDict(query)
     filterset = CompanyFilter(data, queryset=models.Company.objects.for_list())
@@ -203,7 +222,6 @@ def test_empty_parameters_redirect_to_a_clean_permalink(client):
         "sector=%00",
         "region=%3Cscript%3E",
         "kind=spaceship",
-        "sort=password",
         "funding=maybe",
         "q=" + "x" * 5000,
     ],
@@ -279,8 +297,186 @@ def test_organisation_chips_name_the_organisation(client):
     f.PolicyFactory().issuers.add(ministry)
 
     cases = client.get("/cases/", {"company": "dongfang-boiler"}).content.decode()
-    chips = re.search(r'<ul class="chips".*?</ul>', cases, re.S).group(0)
-    assert "Organisation:</span> 東方鍋爐 Dongfang Boiler" in chips
+    assert "Organisation: 東方鍋爐 Dongfang Boiler ×" in chip_texts(cases)
     policies = client.get("/policies/", {"issuer": "miit"}).content.decode()
-    chips = re.search(r'<ul class="chips".*?</ul>', policies, re.S).group(0)
-    assert "Issuing body:</span> 工業和資訊化部" in chips
+    assert any(chip.startswith("Issuing body: 工業和資訊化部") for chip in chip_texts(policies))
+
+
+# --- Drafts, sorting, search and odd input (QA audit) --------------------------------------------
+
+
+@pytest.fixture
+def draft_baidu(db):
+    """An unpublished organisation linked to a published case and a published policy."""
+    baidu = f.CompanyFactory(slug="baidu", name_zh="百度", name_en="Baidu", published=False)
+    csrc = f.CompanyFactory(
+        slug="csrc", name_zh="中國證監會", name_en="CSRC", kind="government", published=False
+    )
+    case = f.CaseFactory(slug="bci-case", title_en="A BCI case")
+    f.CaseCompanyFactory(case=case, company=baidu)
+    f.CaseCompanyFactory(case=case, company=f.CompanyFactory(slug="shown", name_en="Shown Ltd"))
+    policy = f.PolicyFactory(slug="reform", title_en="A reform")
+    policy.issuers.add(csrc, f.CompanyFactory(slug="miit", name_en="MIIT", kind="government"))
+    return {"baidu": baidu, "csrc": csrc}
+
+
+def test_draft_organisations_are_not_offered_as_filter_options(client, draft_baidu):
+    cases = client.get("/cases/")
+    assert set(option_labels(cases, "company")) == {"shown"}
+    assert "百度" not in cases.content.decode()
+    policies = client.get("/policies/")
+    assert set(option_labels(policies, "issuer")) == {"miit"}
+    assert "中國證監會" not in policies.content.decode()  # neither as an option nor on the card
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "draft"), [("/cases/", "company", "baidu"), ("/policies/", "issuer", "csrc")]
+)
+def test_filtering_by_a_draft_slug_is_like_an_unknown_value(client, draft_baidu, path, name, draft):
+    unknown = client.get(path, {name: "no-such-organisation"})
+    response = client.get(path, {name: draft})
+    assert not response.context["filters_valid"]
+    assert list(response.context["object_list"]) == []
+    html = response.content.decode()
+    assert f"{draft} is not one of the available choices" in html
+    assert unknown.context["filters_valid"] is False
+    assert draft_baidu[draft].name_zh not in html
+    assert draft_baidu[draft].name_en not in " ".join(chip_texts(html))
+
+
+def test_staff_see_draft_organisations_among_the_options_and_can_filter_by_them(
+    admin_client, draft_baidu
+):
+    cases = admin_client.get("/cases/")
+    assert option_labels(cases, "company")["baidu"] == "百度 Baidu"
+    filtered = admin_client.get("/cases/", {"company": "baidu"})
+    assert [c.slug for c in filtered.context["object_list"]] == ["bci-case"]
+    assert "Organisation: 百度 Baidu ×" in chip_texts(filtered.content.decode())
+    policies = admin_client.get("/policies/", {"issuer": "csrc"})
+    assert [p.slug for p in policies.context["object_list"]] == ["reform"]
+
+
+def test_a_chosen_organisation_without_matches_keeps_its_name(client):
+    firm = f.CompanyFactory(slug="baidu", name_zh="百度", name_en="Baidu")
+    f.CaseCompanyFactory(company=firm, case=f.CaseFactory(lever_digital=True))
+    response = client.get("/cases/", {"company": "baidu", "lever": "green"})
+    assert response.context["result_count"] == 0
+    assert option_labels(response, "company")["baidu"] == "百度 Baidu"
+    assert "baidu (0)" not in response.content.decode()
+
+    ministry = f.CompanyFactory(slug="csrc", name_zh="證監會", name_en="CSRC", kind="government")
+    f.PolicyFactory(level="national").issuers.add(ministry)
+    district = client.get("/policies/", {"issuer": "csrc", "level": "district"})
+    assert option_labels(district, "issuer")["csrc"] == "證監會 CSRC"
+    # One value refused: the valid one still shows its name, the unknown one shows as given.
+    mixed = client.get("/policies/?issuer=csrc&issuer=nope")
+    assert not mixed.context["filters_valid"]
+    chips = chip_texts(mixed.content.decode())
+    assert "Issuing body: 證監會 CSRC ×" in chips
+    assert "Issuing body: nope ×" in chips
+    assert option_labels(mixed, "issuer")["csrc"] == "證監會 CSRC"
+
+
+def test_undated_rows_come_last_in_both_date_orders(client):
+    for slug, founded in (("old", "1990-01-01"), ("none", None), ("young", "2020-01-01")):
+        f.CompanyFactory(slug=slug, founded_on=founded, founded_precision="year" if founded else "")
+        f.CaseFactory(slug=slug, start_year=int(founded[:4]) if founded else None, end_year=None)
+        f.PolicyFactory(slug=slug, issued_on=founded, date_precision="year" if founded else "")
+    orders = {
+        ("/companies/", "founded"): ["old", "young", "none"],
+        ("/companies/", "-founded"): ["young", "old", "none"],
+        ("/cases/", "year"): ["old", "young", "none"],
+        ("/cases/", "-year"): ["young", "old", "none"],
+        ("/policies/", "date"): ["old", "young", "none"],
+        ("/policies/", "-date"): ["young", "old", "none"],
+    }
+    for (path, sort), expected in orders.items():
+        response = client.get(path, {"sort": sort})
+        assert [row.slug for row in response.context["object_list"]] == expected, (path, sort)
+
+
+@pytest.mark.parametrize("filterset", [CompanyFilter, CaseFilter, PolicyFilter])
+def test_every_order_on_a_nullable_field_puts_nulls_last_on_every_database(filterset):
+    """SQLite puts NULL first going up, PostgreSQL first going down: each order says where."""
+    model = filterset._meta.model
+    for key, (_label, fields) in filterset.base_filters["sort"].orderings.items():
+        for item in fields:
+            if isinstance(item, str):
+                names = {field.name for field in model._meta.get_fields()}
+                name = item.lstrip("-")
+                field = model._meta.get_field(name) if name in names else None  # else pk, a count
+                assert not (field and field.null), f"{key}: {item} has no nulls_last"
+            else:
+                assert item.nulls_last, f"{key}: {item}"
+
+
+def test_an_unknown_sort_is_ignored_and_said_so(client):
+    for name in ("Beta", "Alpha", "Gamma"):
+        f.CompanyFactory(name_en=name)
+    response = client.get("/companies/", {"sort": "abc", "kind": "enterprise"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["filters_valid"]
+    assert [c.name_en for c in response.context["object_list"]] == ["Alpha", "Beta", "Gamma"]
+    assert "cannot be sorted by “abc”" in html
+    assert 'role="alert"' not in html
+    links = re.sub(r'<nav class="languages".*?</nav>', "", html, flags=re.S)  # the URL as sent
+    assert "sort=abc" not in links
+    assert 'name="sort"' not in html  # no hidden field sends it again
+    current = re.search(r'<a href="[^"]*" aria-current="true"><strong>([^<]+)', html).group(1)
+    assert current == "Name"  # the order the list is really in
+    # A valid order given with it still applies, and is kept by the form.
+    valid = client.get("/companies/?sort=abc&sort=-founded")
+    assert valid.context["current_sort"] == "-founded"
+    assert '<input type="hidden" name="sort" value="-founded">' in valid.content.decode()
+
+
+def test_a_non_numeric_year_is_not_shown_back_in_a_number_box(client):
+    html = client.get("/companies/", {"founded_min": "abc", "founded_max": "2000"}).content.decode()
+    low = re.search(r'<input type="number" name="founded_min"[^>]*>', html).group(0)
+    assert "value=" not in low
+    assert 'aria-describedby="id_founded_min_error"' in low
+    assert 'id="id_founded_min_error"' in html
+    assert re.search(r'<input type="number" name="founded_max" value="2000"', html)
+
+
+def test_the_list_search_reads_quoted_phrases_as_the_search_page_does(client):
+    f.CompanyFactory(slug="park", name_en="Synthetic Biology Park")
+    f.CompanyFactory(slug="lab", name_en="Biology Lab", description_en="Not synthetic at all.")
+    phrase = client.get("/companies/", {"q": '"synthetic biology"'})
+    assert [c.slug for c in phrase.context["object_list"]] == ["park"]
+    words = client.get("/companies/", {"q": "synthetic biology"})
+    assert {c.slug for c in words.context["object_list"]} == {"park", "lab"}
+    for quotes in ("“synthetic biology”", "「synthetic biology」"):
+        listed = client.get("/companies/", {"q": quotes})
+        assert [c.slug for c in listed.context["object_list"]] == ["park"], quotes
+
+
+@pytest.mark.parametrize("q", [".", ",", "，", "。", "...", "- —", '""', "% $ +", "·"])
+def test_a_search_of_punctuation_alone_is_a_form_error_not_the_whole_list(client, q):
+    f.CompanyFactory.create_batch(3)
+    response = client.get("/companies/", {"q": q})
+    assert not response.context["filters_valid"]
+    assert list(response.context["object_list"]) == []
+    assert "There is nothing to search for in that text" in response.content.decode()
+
+
+def test_punctuation_beside_words_is_dropped_not_searched(client):
+    f.CompanyFactory(slug="boiler", name_en="Dongfang Boiler")
+    response = client.get("/companies/", {"q": "boiler ."})
+    assert [c.slug for c in response.context["object_list"]] == ["boiler"]
+
+
+def test_an_invalid_filter_shows_its_error_whatever_the_page(client):
+    f.CompanyFactory.create_batch(3)
+    response = client.get("/companies/?page=2&sector=bad")
+    assert response.status_code == 200
+    assert not response.context["filters_valid"]
+    assert "bad is not one of the available choices" in response.content.decode()
+
+
+def test_repeated_values_redirect_to_the_permalink_without_them(client):
+    response = client.get("/companies/?kind=enterprise&kind=enterprise&sector=x&kind=")
+    assert response.status_code == 302
+    assert response["Location"] == "/companies/?kind=enterprise&sector=x"
+    assert client.get("/companies/?kind=enterprise&kind=investor").status_code == 200

@@ -383,3 +383,16 @@ def test_list_query_count_does_not_grow_with_rows(client, template):
     large = count_list_queries(client, template.format(**slugs))
     assert small == large
     assert large <= MAX_LIST_QUERIES
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("template", [*URLS, "/cases/?company={company}"])
+def test_list_query_count_for_staff_stays_within_the_cap(admin_client, template):
+    """Staff add the session and the user to every page, and still stay within the cap."""
+    slugs = populate_lists(5)
+    m.Company.objects.filter(slug=slugs["company"]).update(published=False)  # a draft they see
+    small = count_list_queries(admin_client, template.format(**slugs))
+    populate_lists(50)
+    large = count_list_queries(admin_client, template.format(**slugs))
+    assert small == large
+    assert large <= MAX_LIST_QUERIES

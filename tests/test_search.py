@@ -63,7 +63,12 @@ def test_parse_query_drops_control_characters_and_nul_bytes():
     query = parse_query("鍋\x00爐\x07")
     assert query.text == "鍋爐"
     assert query.terms == ("锅炉",)
-    assert parse_query("\x00\x00").is_empty
+    assert query.unsearchable  # and the page says so rather than searching for something else
+    nothing = parse_query("\x00\x00")
+    assert nothing.unsearchable
+    assert not nothing.is_empty
+    assert nothing.terms == ()
+    assert not parse_query("鍋爐 boiler").unsearchable
 
 
 def test_parse_query_truncates_long_input_and_says_so():
@@ -78,6 +83,13 @@ def test_parse_query_uses_at_most_max_terms_words_and_says_so():
     assert len(query.terms) == MAX_TERMS
     assert query.terms_dropped
     assert any(f"first {MAX_TERMS} words" in str(note) for note in query.notes)
+
+
+def test_parse_query_drops_terms_of_punctuation_or_symbols_alone():
+    assert parse_query('. , ， 。 boiler "." … — % +').terms == ("boiler",)
+    assert parse_query(". ，").terms == ()
+    # Punctuation inside a word stays part of it.
+    assert parse_query("C++ 5% co.,").terms == ("c++", "5%", "co.,")
 
 
 def test_parse_query_of_quotes_alone_has_no_terms():
@@ -285,6 +297,30 @@ def test_an_empty_query_shows_help_not_every_row(client, django_assert_num_queri
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("q", [".", ",", "，", "。", "...", "- —", "%", "!!", "“.”"])
+def test_punctuation_alone_searches_nothing_and_says_so(client, django_assert_num_queries, q):
+    f.CompanyFactory(name_en="Dongfang Boiler Co., Ltd.")
+    with django_assert_num_queries(0):
+        html = search(client, q)
+    assert "There is nothing to search for in that text" in html
+    assert 'class="result' not in html
+    assert "Dongfang" not in html
+
+
+@pytest.mark.django_db
+def test_a_query_with_control_characters_is_refused_as_on_the_lists(client):
+    f.CompanyFactory(name_en="ab Holdings")
+    html = search(client, "a\x00b")
+    assert "cannot be searched for (control characters)" in html
+    assert re.search(r'<p class="form-errors" role="alert">', html)
+    assert "ab Holdings" not in html
+    value = re.search(r'id="search-page-q" name="q" value="([^"]*)"', html).group(1)
+    assert value == "ab"  # searching again looks for what is left
+    listed = client.get("/companies/", {"q": "a\x00b"}).content.decode()
+    assert "cannot be searched for (control characters)" in listed
+
+
+@pytest.mark.django_db
 def test_no_match_shows_an_empty_state(client):
     f.CompanyFactory(name_en="Dongfang Boiler")
     html = search(client, "nothing-like-this")
@@ -347,11 +383,16 @@ def test_sql_fragments_are_searched_as_text(client):
 
 @pytest.mark.django_db
 def test_like_wildcards_are_literal(client):
-    f.CompanyFactory(name_en="Dongfang Boiler")
+    f.CompanyFactory(name_en="Growth 1000 Ltd")
     f.CompanyFactory(name_en="Growth 100% Ltd")
-    html = search(client, "%")
-    assert "Dongfang" not in html
-    assert "Growth 100<mark>%</mark> Ltd" in html
+    f.CompanyFactory(name_en="Shanghai a-b Works")
+    f.CompanyFactory(name_en="Shanghai a_b Works")
+    html = search(client, "100%")
+    assert "Growth 1000 Ltd" not in html
+    assert "Growth <mark>100%</mark> Ltd" in html
+    html = search(client, "a_b")
+    assert "a-b Works" not in html
+    assert "Shanghai <mark>a_b</mark> Works" in html
 
 
 @pytest.mark.django_db

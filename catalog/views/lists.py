@@ -13,22 +13,24 @@ from django_filters.views import FilterView
 
 from .. import filters, models
 from ..facets import Trees, build_facets
+from ..search import MAX_QUERY_LENGTH, parse_query
 
 PER_PAGE = 20
 
 
 def clean_query_redirect(request):
-    """A redirect to the same URL without empty parameters, or None when there are none."""
+    """A redirect to the same URL without empty parameters or repeated values, or None when the
+    URL is already clean: the address a visitor copies is the page's one permalink."""
     query = request.GET
-    if not any(value.strip() == "" for key in query for value in query.getlist(key)):
-        return None
     cleaned = query.copy()
     for key in list(cleaned):
-        values = [value for value in cleaned.getlist(key) if value.strip() != ""]
+        values = list(dict.fromkeys(v for v in cleaned.getlist(key) if v.strip() != ""))
         if values:
             cleaned.setlist(key, values)
         else:
             del cleaned[key]
+    if cleaned == query:
+        return None
     encoded = cleaned.urlencode()
     return HttpResponseRedirect(request.path + (f"?{encoded}" if encoded else ""))
 
@@ -49,6 +51,9 @@ class FacetedListView(FilterView):
         redirect = clean_query_redirect(request)
         if redirect:
             return redirect
+        # An order the list does not offer is ignored (and the page says so); every link, hidden
+        # field and chip of the page is then made from the query without it.
+        request.GET, self.unknown_sort = self.filterset_class.without_unknown_sort(request.GET)
         self.trees = Trees.load()
         self.base = self.base_queryset()
         self.filterset = self.filterset_class(
@@ -68,6 +73,9 @@ class FacetedListView(FilterView):
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        if not self.filters_valid:
+            # The filters need fixing first, whatever page was asked for.
+            return paginator, None, [], False
         raw = self.request.GET.get("page", "1")
         if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
             self.page_error = _("“%(page)s” is not a page number. Pages are numbered from 1.") % {
@@ -89,16 +97,20 @@ class FacetedListView(FilterView):
             page_error=self.page_error,
             result_count=context["paginator"].count if context.get("paginator") else 0,
             sort_options=self.filterset.filters["sort"].extra["choices"],
-            current_sort=self.request.GET.get("sort") or self.filterset.default_sort,
+            current_sort=self.filterset.sort,
+            unknown_sort=self.unknown_sort,
             section=self.section,
             record_template=self.record_template,
             empty_message=self.empty_message,
             crumbs=[{"label": self.section, "url": None}],
+            search_text=parse_query(self.request.GET.get("q", "")).text,
+            max_query_length=MAX_QUERY_LENGTH,
             range_fields=[
                 {
                     "legend": self.range_legend(key),
                     "low": self.filterset.form[low],
                     "high": self.filterset.form[high],
+                    "halves": [self.filterset.form[low], self.filterset.form[high]],
                 }
                 for key, (low, high) in self.filterset.ranges.items()
             ],
@@ -130,10 +142,12 @@ class FacetedListView(FilterView):
                 continue
             legend = str(self.filterset.filters[name].label)
             for value in query.getlist(name):
+                label, label_zh = labels.get((name, value), (value[:60], ""))
                 chips.append(
                     {
                         "legend": legend,
-                        "label": labels.get((name, value), value[:60]),
+                        "label": label,
+                        "label_zh": label_zh,
                         "url": self.without(name, value=value),
                     }
                 )
@@ -143,19 +157,16 @@ class FacetedListView(FilterView):
         return {"founded": _("Founded"), "year": _("Years")}.get(key, key)
 
     def value_labels(self):
+        """(filter, value) -> (label, Chinese name): a record's names for the rows chosen by slug
+        (sectors, regions, organisations), the choice's label for the other filters."""
         labels = {}
-        for node in self.trees.sectors:
-            labels[("sector", node.slug)] = f"{node.name_zh} {node.name_en}"
-        for node in self.trees.regions:
-            labels[("region", node.slug)] = f"{node.name_zh} {node.name_en}"
         for name, flt in self.filterset.filters.items():
             for value, label in flt.extra.get("choices", []) or []:
-                labels[(name, str(value))] = str(label)
-        # Organisations chosen by slug: the rows the form fetched to validate them.
-        cleaned = getattr(self.filterset.form, "cleaned_data", {})
-        for facet_name in ("company", "issuer"):
-            for company in cleaned.get(facet_name) or ():
-                labels[(facet_name, company.slug)] = f"{company.name_zh} {company.name_en}"
+                labels[(name, str(value))] = (str(label), "")
+        for name, field in self.filterset.form.fields.items():
+            if isinstance(field, filters.SlugMultipleChoiceField):
+                for slug, row in self.filterset.chosen_rows(name).items():
+                    labels[(name, slug)] = (row.name_en, row.name_zh)
         return labels
 
     def without(self, *names, value=None):

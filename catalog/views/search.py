@@ -3,7 +3,13 @@
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from ..search import MAX_QUERY_LENGTH, parse_query, run_search
+from ..search import (
+    MAX_QUERY_LENGTH,
+    NO_TERMS_MESSAGE,
+    UNSEARCHABLE_MESSAGE,
+    parse_query,
+    run_search,
+)
 
 
 def search(request):
@@ -14,6 +20,8 @@ def search(request):
         "groups": groups,
         "total": sum(group.count for group in groups),
         "max_length": MAX_QUERY_LENGTH,
+        "unsearchable_message": UNSEARCHABLE_MESSAGE,
+        "no_terms_message": NO_TERMS_MESSAGE,
         "crumbs": [{"label": _("Search"), "url": None}],
     }
     return render(request, "catalog/search.html", context)
