@@ -480,3 +480,52 @@ def test_repeated_values_redirect_to_the_permalink_without_them(client):
     assert response.status_code == 302
     assert response["Location"] == "/companies/?kind=enterprise&sector=x"
     assert client.get("/companies/?kind=enterprise&kind=investor").status_code == 200
+
+
+def test_sector_and_region_trees_count_what_the_filtered_lists_show(client, admin_client, tree):
+    in_child = f.CompanyFactory(region=tree["county"])
+    in_child.sectors.add(tree["bci"])
+    in_parent = f.CompanyFactory(region=tree["zhejiang"])
+    in_parent.sectors.add(tree["health"])
+    both = f.CompanyFactory(region=tree["jinhua"])
+    both.sectors.add(tree["health"], tree["bci"])
+    f.CompanyFactory(published=False).sectors.add(tree["bci"])
+    case = f.CaseFactory()
+    case.sectors.add(tree["bci"])
+    case.regions.add(tree["county"], tree["jinhua"])
+
+    def tree_counts(html, slug):
+        text = re.search(
+            rf'href="/(?:sectors|regions)/{slug}/".*?class="count">([^<]+)', html, re.S
+        )
+        return [int(n) for n in re.findall(r"\d+", text.group(1))]
+
+    for visitor in (client, admin_client):
+        sectors = visitor.get("/sectors/").content.decode()
+        regions = visitor.get("/regions/").content.decode()
+        for page, facet, slug in (
+            (sectors, "sector", "health"),
+            (sectors, "sector", "bci"),
+            (regions, "region", "zhejiang"),
+            (regions, "region", "jinhua"),
+        ):
+            listed = [
+                visitor.get(f"/{kind}/", {facet: slug}).context["result_count"]
+                for kind in ("companies", "cases")
+            ]
+            assert tree_counts(page, slug) == listed, (slug, visitor)
+    assert tree_counts(client.get("/sectors/").content.decode(), "health") == [3, 1]
+
+
+def test_tree_pages_search_their_own_names(client, tree):
+    html = client.get("/sectors/", {"q": "腦機"}).content.decode()  # traditional finds traditional
+    assert 'href="/sectors/bci/"' in html
+    assert 'href="/sectors/health/"' in html  # the track above it, for context
+    assert 'href="/sectors/farming/"' not in html
+    assert 'href="/sectors/bci/"' in client.get("/sectors/", {"q": "脑机"}).content.decode()
+    regions = client.get("/regions/", {"q": "county"}).content.decode()
+    assert 'href="/regions/county/"' in regions
+    assert 'href="/regions/hebei/"' not in regions
+    nothing = client.get("/regions/", {"q": "."}).content.decode()
+    assert "There is nothing to search for in that text" in nothing
+    assert 'href="/regions/hebei/"' not in nothing

@@ -3,8 +3,9 @@
 The parameter's way through: URL → view → FilterSet → queryset → template.
 """
 
+from dataclasses import dataclass
+
 from django.core.paginator import InvalidPage
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -12,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 
 from .. import filters, models
-from ..facets import Trees, build_facets
-from ..search import MAX_QUERY_LENGTH, parse_query
+from ..facets import Trees, build_facets, rows_per_node
+from ..search import MAX_QUERY_LENGTH, NO_TERMS_MESSAGE, UNSEARCHABLE_MESSAGE, parse_query
 
 PER_PAGE = 20
 
@@ -218,42 +219,105 @@ class PersonListView(FacetedListView):
     empty_message = gettext_lazy("No people match these filters.")
 
 
-def _published_count(relation):
-    return Count(relation, filter=Q(**{f"{relation}__published": True}), distinct=True)
+@dataclass(frozen=True)
+class TreePage:
+    """A tree page: its nodes' model and order, how organisations and cases link to a node, and
+    how the top-level nodes are grouped."""
+
+    model: type
+    ordering: tuple
+    company_relation: str
+    case_relation: str
+    template: str
+    group_by: str
+    choices: list
+    label: str
+
+
+SECTORS = TreePage(
+    models.Sector,
+    ("sort_order", "name_en"),
+    "sectors",
+    "sectors",
+    "catalog/sector_list.html",
+    "kind",
+    models.SectorKind.choices,
+    gettext_lazy("Sectors"),
+)
+REGIONS = TreePage(
+    models.Region,
+    ("name_en",),
+    "region",
+    "regions",
+    "catalog/region_list.html",
+    "level",
+    models.RegionLevel.choices,
+    gettext_lazy("Regions"),
+)
 
 
 def sector_list(request):
     """The sector tree: each track with its sub-sectors, and how many organisations and cases."""
-    sectors = list(
-        models.Sector.objects.annotate(
-            company_count=_published_count("companies"), case_count=_published_count("cases")
-        ).order_by("sort_order", "name_en")
-    )
-    return render(
-        request,
-        "catalog/sector_list.html",
-        {
-            "groups": _tree_groups(sectors, group_by="kind", choices=models.SectorKind.choices),
-            "crumbs": [{"label": _("Sectors"), "url": None}],
-        },
-    )
+    return _tree_page(request, SECTORS)
 
 
 def region_list(request):
     """The region tree: provinces with their cities and counties, and how much each holds."""
-    regions = list(
-        models.Region.objects.annotate(
-            company_count=_published_count("companies"), case_count=_published_count("cases")
-        ).order_by("name_en")
-    )
+    return _tree_page(request, REGIONS)
+
+
+def _tree_page(request, tree):
+    """A tree page: each top-level node with the nodes below it and how many organisations and
+    cases each holds, children included, as the filtered lists count them (three queries).
+
+    A ``q`` narrows the tree to the nodes whose names match, with the nodes above them for
+    context.
+    """
+    nodes = list(tree.model.objects.order_by(*tree.ordering))
+    companies = models.Company.objects.visible_to(request.user)
+    cases = models.Case.objects.visible_to(request.user)
+    for attribute, pairs in (
+        ("company_count", companies.values_list("pk", tree.company_relation)),
+        ("case_count", cases.values_list("pk", tree.case_relation)),
+    ):
+        rows = rows_per_node(pairs, nodes)
+        for node in nodes:
+            setattr(node, attribute, len(rows.get(node.pk, ())))
+    query = parse_query(request.GET.get("q", ""))
+    error = ""
+    if query.unsearchable:
+        error = UNSEARCHABLE_MESSAGE
+    elif query.text and not query.terms:
+        error = NO_TERMS_MESSAGE
+    elif query.terms:
+        nodes = _matching_with_ancestors(nodes, query.terms)
+    groups = [] if error else _tree_groups(nodes, group_by=tree.group_by, choices=tree.choices)
     return render(
         request,
-        "catalog/region_list.html",
+        tree.template,
         {
-            "groups": _tree_groups(regions, group_by="level", choices=models.RegionLevel.choices),
-            "crumbs": [{"label": _("Regions"), "url": None}],
+            "groups": groups,
+            "query": query,
+            "query_error": error,
+            "matches": sum(1 for node in nodes if getattr(node, "matches", False)),
+            "max_length": MAX_QUERY_LENGTH,
+            "crumbs": [{"label": tree.label, "url": None}],
         },
     )
+
+
+def _matching_with_ancestors(nodes, terms):
+    """The nodes whose search text holds every term (marked ``matches``) and their ancestors."""
+    by_pk = {node.pk: node for node in nodes}
+    keep = set()
+    for node in nodes:
+        if all(term in node.search_text for term in terms):
+            node.matches = True
+            current = node
+            while current is not None and current.pk not in keep:
+                keep.add(current.pk)
+                current = by_pk.get(current.parent_id)
+    return [node for node in nodes if node.pk in keep]
 
 
 def _tree_groups(nodes, group_by, choices):
