@@ -6,6 +6,10 @@ the upper end; a negative value runs left of the zero line; "more than" ends in 
 than" and "up to" in a cap. Every bar is labelled with the figure as text ("more than 50%"), so the
 chart never says more than its words. Colours come from classes in static/css/site.css, with
 presentation attributes as a fallback; the page sends a strict Content Security Policy.
+
+Words follow the page's language: a figure's Chinese label and unit (in simplified characters) on
+Chinese pages, its English ones elsewhere. The data gives English units as plurals ("years"); the
+common ones take their singular from COUNTED_UNITS after exactly one ("more than 1 year").
 """
 
 import unicodedata
@@ -14,10 +18,11 @@ from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext, npgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from .models import Qualifier
+from .search import simplified
 
 # The drawing's own units; the page scales the SVG to its column (CSS), so a narrow drawing keeps
 # its 12px text readable on a phone and no larger than the page's text on a desktop.
@@ -48,8 +53,53 @@ def format_number(value):
     return f"−{text}" if value < 0 else text
 
 
-def unit_of(metric):
-    return metric.unit_en or metric.unit_zh
+# English units (as the data writes them, in the plural) that agree with their number; the
+# context keeps them apart from the same words as field names ("organisation", "person").
+COUNTED_UNITS = {
+    "years": lambda n: npgettext("unit", "year", "years", n),
+    "companies": lambda n: npgettext("unit", "company", "companies", n),
+    "organisations": lambda n: npgettext("unit", "organisation", "organisations", n),
+    "people": lambda n: npgettext("unit", "person", "people", n),
+    "deals": lambda n: npgettext("unit", "deal", "deals", n),
+    "funds": lambda n: npgettext("unit", "fund", "funds", n),
+    "parks": lambda n: npgettext("unit", "park", "parks", n),
+    "platforms": lambda n: npgettext("unit", "platform", "platforms", n),
+    "centres": lambda n: npgettext("unit", "centre", "centres", n),
+    "members": lambda n: npgettext("unit", "member", "members", n),
+    "motions": lambda n: npgettext("unit", "motion", "motions", n),
+    "processes": lambda n: npgettext("unit", "process", "processes", n),
+    "varieties": lambda n: npgettext("unit", "variety", "varieties", n),
+}
+
+
+def in_chinese():
+    """Whether the page is in Chinese (its figures then say their Chinese label and unit)."""
+    return (get_language() or "").lower().startswith("zh")
+
+
+def _count(metric):
+    """The number a unit agrees with: the value when it is a whole number, else a plural."""
+    value = Decimal(metric.value)
+    if metric.value_max is None and value == value.to_integral_value():
+        return int(value)
+    return 2
+
+
+def unit_of(metric, count=None):
+    """The figure's unit in the page's language; with ``count``, agreeing with that number."""
+    if in_chinese() and metric.unit_zh:
+        return simplified(metric.unit_zh)
+    unit = metric.unit_en or metric.unit_zh
+    if unit in COUNTED_UNITS:
+        return COUNTED_UNITS[unit](2 if count is None else count)
+    return unit
+
+
+def label_of(metric):
+    """(label, lang) of the figure in the page's language, or in the language it has."""
+    if in_chinese() and metric.label_zh or not metric.label_en:
+        return metric.label_zh, "zh-Hant"
+    return metric.label_en, "en"
 
 
 def with_unit(number, unit):
@@ -72,7 +122,7 @@ def format_value(metric, unit=None):
     number = format_number(metric.value)
     if metric.value_max is not None:
         number = f"{number}–{format_number(metric.value_max)}"
-    text = with_unit(number, unit_of(metric) if unit is None else unit)
+    text = with_unit(number, unit_of(metric, _count(metric)) if unit is None else unit)
     if metric.qualifier and metric.qualifier != Qualifier.EXACT:
         text = f"{Qualifier(metric.qualifier).label} {text}"
     return text
@@ -81,7 +131,7 @@ def format_value(metric, unit=None):
 def chart_value(metric):
     """The figure as written beside its bar: in full, but for a long unit, which the heading of
     the bar's group states ("less than 5,000" under "Unit: 100 million yuan")."""
-    unit = unit_of(metric)
+    unit = unit_of(metric, _count(metric))
     return format_value(metric, unit="" if len(unit) > MAX_UNIT_BESIDE_BAR else None)
 
 
@@ -101,7 +151,8 @@ class UnitGroup:
 
 
 def group_by_unit(metrics):
-    """Figures grouped by unit, groups in the order of their first figure."""
+    """Figures grouped by unit as the page's language names it, groups in the order of their
+    first figure."""
     groups = {}
     for metric in metrics:
         unit = unit_of(metric)
@@ -178,7 +229,7 @@ def _group_svg(group, top, rooms):
     ]
     y = top + GROUP_HEADING
     for metric, text in zip(group.metrics, values, strict=True):
-        label = metric.label_en or metric.label_zh
+        label, lang = label_of(metric)
         parts.append(
             _element(
                 "text",
@@ -187,7 +238,7 @@ def _group_svg(group, top, rooms):
                 y=y + 13,
                 class_="chart__label",
                 fill=COLOURS["text"],
-                lang="en" if metric.label_en else "zh-Hant",
+                lang=lang,
             )
         )
         bar_top = y + LABEL_HEIGHT

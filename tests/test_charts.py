@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from catalog.charts import (
     WIDTH,
@@ -262,3 +263,74 @@ def test_the_figures_partial_gives_the_same_numbers_in_a_table():
 def test_the_figures_partial_is_empty_without_metrics():
     html = render_to_string("partials/figures.html", {"metrics": [], "chart_id": "c", "title": "t"})
     assert html.strip() == ""
+
+
+def test_a_unit_agrees_with_its_number_in_english():
+    assert format_value(metric("X", "1", unit="years", qualifier=Qualifier.MORE_THAN)) == (
+        "more than 1 year"
+    )
+    assert format_value(metric("X", "1", unit="people")) == "1 person"
+    assert format_value(metric("X", "2", unit="years")) == "2 years"
+    assert format_value(metric("X", "1.5", unit="years")) == "1.5 years"
+    assert format_value(metric("X", "1", value_max="3", unit="years")) == "1–3 years"
+    assert format_value(metric("X", "1", unit="PB a year")) == "1 PB a year"  # not a counted unit
+    _svg, root = parse([metric("Validated", "1", unit="years", qualifier=Qualifier.MORE_THAN)])
+    assert "more than 1 year" in texts(root)
+
+
+def test_a_chinese_page_gives_figures_in_chinese():
+    more = metric("Validated", "1", unit="years", unit_zh="年", qualifier=Qualifier.MORE_THAN)
+    money = metric(
+        "Support", "1", unit="100 million yuan", unit_zh="億元", qualifier=Qualifier.UP_TO
+    )
+    with translation.override("zh-hans"):
+        assert format_value(more) == "超过 1 年"
+        assert format_value(money) == "最多 1 亿元"  # the unit in simplified characters
+        assert format_value(metric("X", "50", unit="%")) == "50%"
+        # A unit the data gives only in English takes the catalogue's translation.
+        assert format_value(metric("X", "3", unit="years", unit_zh="")) == "3 年"
+        _svg, root = parse([more, money])
+    words = texts(root)
+    assert "超过 1 年" in words
+    assert "单位：亿元" in words
+    assert not [word for word in words if "year" in word or "yuan" in word]
+    labels = by_class(root, "text", "chart__label")
+    assert [(label.text, label.get("lang")) for label in labels] == [
+        ("產值", "zh-Hant"),
+        ("產值", "zh-Hant"),
+    ]
+    _svg, root = parse([more])
+    english = by_class(root, "text", "chart__label")[0]
+    assert (english.text, english.get("lang")) == ("Validated", "en")
+
+
+@pytest.mark.django_db
+def test_the_figures_partial_on_a_chinese_page_mixes_no_english_units():
+    case = f.CaseFactory()
+    metrics = [
+        f.MetricFactory(
+            case=case,
+            value=1,
+            unit_en="100 million yuan",
+            unit_zh="億元",
+            qualifier="up_to",
+            period_zh="目前",
+            period_en="to date",
+        ),
+        f.MetricFactory(case=case, value=1, unit_en="years", unit_zh="年", qualifier="more_than"),
+    ]
+    context = {"metrics": metrics, "chart_id": "c1", "title": "Figures"}
+    with translation.override("zh-hans"):
+        html = render_to_string("partials/figures.html", context)
+    table = html[html.index("<table") :]
+    assert "最多 1 亿元" in table
+    assert "超过 1 年" in table
+    assert '<span lang="zh-Hant">目前</span>' in table
+    for english in ("yuan", "years", "(億元)", "to date"):
+        assert english not in html, english
+    with translation.override("en"):
+        html = render_to_string("partials/figures.html", context)
+    assert "up to 1 × 100 million yuan" in html
+    assert '<span class="unit-zh" lang="zh-Hant">(億元)</span>' in html
+    assert "more than 1 year" in html
+    assert "to date" in html

@@ -13,6 +13,21 @@ def figure(metric):
     return charts.format_value(metric)
 
 
+@register.simple_tag
+def page_in_chinese():
+    """Whether the page is in Chinese: figures then prefer their Chinese period and scope."""
+    return charts.in_chinese()
+
+
+@register.filter
+def original_unit(metric):
+    """The figure's Chinese unit, for English pages to show beside the English one (億元 beside
+    100 million yuan); "" where the figure already says it in Chinese or the two are the same."""
+    if charts.in_chinese() or not metric.unit_zh or metric.unit_zh == metric.unit_en:
+        return ""
+    return metric.unit_zh
+
+
 @register.filter
 def number(value):
     """A decimal without exponent or trailing zeros, with thousands separators."""
