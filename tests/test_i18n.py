@@ -133,6 +133,69 @@ def test_list_page_in_chinese(client):
     assert "Apply filters" not in html
 
 
+def _bilingual_catalogue():
+    """A few records of every kind, linked together, with names that occur nowhere else."""
+    from tests import factories as f
+
+    sector = f.SectorFactory(slug="marine", name_zh="海洋經濟", name_en="Marine Economy")
+    child = f.SectorFactory(slug="ships", name_zh="造船工業", name_en="Shipbuilding", parent=sector)
+    region = f.RegionFactory(slug="fujian", name_zh="福建省", name_en="Fujian Province")
+    company = CompanyFactory(
+        slug="harbour", name_zh="港灣重工", name_en="Harbour Heavy Industry", region=region
+    )
+    company.sectors.add(child)
+    case = f.CaseFactory(slug="dock", title_zh="智慧船塢改造", title_en="Smart Dock Upgrade")
+    case.sectors.add(child)
+    case.regions.add(region)
+    f.CaseCompanyFactory(case=case, company=company)
+    f.MetricFactory(case=case, label_zh="交付週期", label_en="Delivery time")
+    policy = f.PolicyFactory(slug="ports", title_zh="港口振興方案", title_en="Port Revival Plan")
+    policy.issuers.add(company)
+    policy.regions.add(region)
+    person = f.PersonFactory(
+        slug="lin", name_zh="林海濤", name_en="Lin Haitao", organisation=company
+    )
+    f.QuoteFactory(person=person).cases.add(case)
+    records = [sector, child, region, company, case, policy, person]
+    english = {"Marine Economy", "Shipbuilding", "Fujian Province", "Harbour Heavy Industry"}
+    english |= {"Smart Dock Upgrade", "Port Revival Plan", "Lin Haitao"}
+    chinese = {
+        "海洋經濟",
+        "造船工業",
+        "福建省",
+        "港灣重工",
+        "智慧船塢改造",
+        "港口振興方案",
+        "林海濤",
+    }
+    return records, english, chinese
+
+
+@pytest.mark.django_db
+def test_names_from_the_data_are_marked_with_their_language(client):
+    """On Chinese pages English names are lang="en"; on English pages Chinese names are
+    lang="zh-Hant": screen readers and fonts then treat each in its own language."""
+    from tests.html_checks import texts_with_language
+
+    records, english, chinese = _bilingual_catalogue()
+    paths = ["/companies/", "/cases/", "/policies/", "/people/", "/sectors/", "/regions/"]
+    paths += ["/companies/?sector=marine&region=fujian", "/cases/?company=harbour"]
+    paths += ["/policies/?issuer=harbour", "/search/?q=harbour", "/search/?q=lin"]
+    paths += [record.get_absolute_url() for record in records]
+    unmarked, seen = set(), set()
+    for path in paths:
+        for prefix, names, language in (("/zh-hans", english, "en"), ("", chinese, "zh")):
+            response = client.get(prefix + path)
+            assert response.status_code == 200, prefix + path
+            for lang, text in texts_with_language(response.content.decode()):
+                found = {name for name in names if name in text}
+                seen |= found
+                if not lang.lower().startswith(language):
+                    unmarked |= {(prefix + path, name) for name in found}
+    assert seen == english | chinese  # every name was on some page to check
+    assert sorted(unmarked) == []
+
+
 @pytest.mark.django_db
 def test_detail_page_in_chinese(client):
     company = CompanyFactory(slug="test-company", name_zh="測試公司")

@@ -16,7 +16,8 @@ from catalog import models
 from tests import factories as f
 
 FIGURE_ROW = re.compile(r'<tr id="figure-([^"]+)">(.*?)</tr>', re.S)
-STATEMENT = re.compile(r'<figure class="quote quote--.*?</figcaption>(.*?)</figure>', re.S)
+# A statement's caption, where its sources are (up to the end of its first source's passage).
+STATEMENT = re.compile(r'<figure class="quote quote--.*?<figcaption>(.*?)</figure>', re.S)
 
 
 def page(client, record_or_url):
@@ -210,7 +211,7 @@ def test_english_text_is_marked_as_translation(client, company):
 def test_breadcrumbs_link_to_the_list_pages(client, company):
     crumbs = breadcrumbs(page(client, company))
     assert f'href="{reverse("catalog:company_list")}"' in crumbs
-    assert 'aria-current="page">東方鍋爐' in crumbs
+    assert 'aria-current="page" lang="zh-Hant">東方鍋爐' in crumbs
     for record, name in (
         (f.CaseFactory(), "catalog:case_list"),
         (f.PolicyFactory(), "catalog:policy_list"),
@@ -647,6 +648,24 @@ def test_each_list_has_its_own_labelled_search_box(client):
         assert 'role="search"' in form
         assert '<label for="id_q">' in form
         assert 'name="q"' in form
+
+
+@pytest.mark.django_db
+def test_the_tree_pages_have_their_own_labelled_search_box(client):
+    f.SectorFactory(slug="bci", name_en="Brain-computer interfaces")
+    f.RegionFactory(slug="zhejiang", name_en="Zhejiang")
+    for path, found in (("/sectors/", "/sectors/bci/"), ("/regions/", "/regions/zhejiang/")):
+        html = page(client, path)
+        main = html[html.index("<main") : html.index("</main>")]
+        form = re.search(
+            r'<form class="search-form tree-search" role="search".*?</form>', main, re.S
+        )
+        assert form, path
+        assert f'action="{path}"' in form.group(0)
+        assert '<label for="tree-q">' in form.group(0)
+        assert 'id="tree-q" name="q"' in form.group(0)
+        term = "brain" if "sectors" in path else "ZHEJIANG"
+        assert f'href="{found}"' in page(client, f"{path}?q={term}")
 
 
 @pytest.mark.django_db

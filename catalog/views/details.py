@@ -23,10 +23,12 @@ def _visible(record, user):
     return None
 
 
-def _crumbs(section, section_url, *trail):
-    """Breadcrumbs below the home page: the section (its list page), any ancestors, the record."""
+def _crumbs(section, section_url, *trail, lang="zh-Hant"):
+    """Breadcrumbs below the home page: the section (its list page), any ancestors, the record.
+
+    The ancestors and the record are named by their Chinese names, in ``lang``."""
     crumbs = [{"label": section, "url": section_url}]
-    crumbs += [{"label": label, "url": url} for label, url in trail]
+    crumbs += [{"label": label, "url": url, "lang": lang} for label, url in trail]
     crumbs[-1]["url"] = None  # the current page
     return crumbs
 
@@ -259,7 +261,10 @@ def source_detail(request, slug):
         "source": source,
         "entries": entries,
         "crumbs": _crumbs(
-            _("Sources"), reverse("catalog:home") + "#sources-heading", (source.title, None)
+            _("Sources"),
+            reverse("catalog:home") + "#sources-heading",
+            (source.title, None),
+            lang=source.language or "zh-Hant",
         ),
     }
     return render(request, "catalog/source_detail.html", context)
