@@ -1,20 +1,19 @@
 // Progressive enhancement for the filter forms; every list works without it.
 (function () {
   "use strict";
-  // Submit without empty parameters, so that the URL a visitor copies is a clean permalink.
-  // Without JavaScript the server redirects to the same clean URL instead.
+  // Submit without empty parameters, so that the URL a visitor copies is a clean permalink:
+  // the list's own path when nothing is chosen (not "path?"). Without JavaScript the server
+  // redirects to the same clean URL instead.
   document.querySelectorAll("form.filters").forEach(function (form) {
-    form.addEventListener("submit", function () {
-      form.querySelectorAll("input, select").forEach(function (field) {
-        if ((field.type === "radio" || field.type === "checkbox") && !field.checked) return;
-        if (field.name && field.value.trim() === "") field.disabled = true;
+    form.addEventListener("submit", function (event) {
+      var query = new URLSearchParams();
+      new FormData(form).forEach(function (value, name) {
+        if (typeof value === "string" && value.trim() !== "") query.append(name, value);
       });
-    });
-  });
-  // Re-enable fields when the page is restored from the back-forward cache.
-  window.addEventListener("pageshow", function () {
-    document.querySelectorAll("form.filters [disabled]").forEach(function (field) {
-      field.disabled = false;
+      var encoded = query.toString();
+      var action = new URL(form.action, window.location.href);
+      event.preventDefault();
+      window.location.assign(action.pathname + (encoded ? "?" + encoded : ""));
     });
   });
   // On a narrow screen the filters fold away above the results; the summary opens them.

@@ -208,3 +208,36 @@ def test_a_phone_sized_screen_needs_no_sideways_scrolling(
         text_box = value.bounding_box()
         assert text_box["x"] + text_box["width"] <= box["x"] + box["width"] + 1
     assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_long_unbroken_input_wraps_on_a_phone_sized_screen(live_catalogue, narrow_page):
+    """Text a visitor typed (a heading, a chip, an error, an empty state) wraps anywhere rather
+    than widening the page."""
+    page = narrow_page
+    errors = collect_errors(page)
+    for path in (
+        "/search/?q=" + "x" * 200,
+        "/companies/?q=" + "x" * 200,
+        "/cases/?lever=" + "y" * 60,
+    ):
+        page.goto(live_catalogue.url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{path[:30]}… is {width}px wide"
+        form = page.locator("form.filters, form.search-form").first.bounding_box()
+        assert form["x"] + form["width"] <= 360
+    assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_submitting_the_empty_filter_form_lands_on_the_clean_list_path(live_catalogue, page):
+    page.goto(live_catalogue.url + "/companies/")
+    page.locator('form.filters button[type="submit"]').click()
+    page.wait_for_load_state()
+    assert page.url == live_catalogue.url + "/companies/"
+    form = page.locator("form.filters")
+    form.locator('input[name="kind"][value="enterprise"]').check()
+    form.locator('input[name="q"]').fill("  ")
+    form.locator('button[type="submit"]').click()
+    page.wait_for_url(re.compile(r"kind=enterprise"))
+    assert urlsplit(page.url).query == "kind=enterprise"
