@@ -1,10 +1,12 @@
 """Gunicorn's settings for Xinzhi Atlas: ``gunicorn --config gunicorn.conf.py``.
 
 Every value that varies comes from the environment through site_config/env.py. The settings module
-is evaluated here, in the master process, so a mis-set environment stops gunicorn with one line
-(exit status 78) before any worker starts.
+is evaluated here, in the master process, and so are the GUNICORN_* variables: a mis-set
+environment stops gunicorn with one line naming the variable (exit status 78) before any worker
+starts.
 """
 
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -13,17 +15,56 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings.production")
 
 from site_config import env  # noqa: E402
-from site_config.startup import load_settings_or_exit  # noqa: E402
+from site_config.startup import EX_CONFIG, load_settings_or_exit  # noqa: E402
 
 load_settings_or_exit(default_settings="site_config.settings.production")
 
 wsgi_app = "site_config.wsgi:application"
 
-# --- Sockets and processes ------------------------------------------------------------------------
-bind = env.csv_list("GUNICORN_BIND", ["127.0.0.1:8000"])
-workers = env.integer("GUNICORN_WORKERS", min(2 * (os.cpu_count() or 1) + 1, 8), minimum=1)
-threads = env.integer("GUNICORN_THREADS", 1, minimum=1)
-timeout = env.integer("GUNICORN_TIMEOUT", 30, minimum=1)
+
+def _addresses(name, default):
+    """GUNICORN_BIND: host:port, [ipv6]:port, unix:/path or fd://n, comma-separated."""
+    addresses = env.csv_list(name, default)
+    for address in addresses:
+        if address.startswith(("unix:", "fd://")):
+            continue
+        port = address.rpartition(":")[2] if ":" in address.rpartition("]")[2] else "8000"
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise env.EnvError(
+                f"Environment variable {name} must hold addresses like 127.0.0.1:8000 or "
+                f"unix:/run/xinzhi-atlas/gunicorn.sock, not {address!r}"
+            )
+    return addresses
+
+
+def _networks(name, default):
+    """GUNICORN_FORWARDED_ALLOW_IPS: addresses or networks, comma-separated (``*``: any)."""
+    items = env.csv_list(name, default)
+    for item in items:
+        if item == "*":
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise env.EnvError(
+                f"Environment variable {name} must list IP addresses or networks, not {item!r}"
+            ) from None
+    return ",".join(items)
+
+
+try:
+    # --- Sockets and processes --------------------------------------------------------------------
+    bind = _addresses("GUNICORN_BIND", ["127.0.0.1:8000"])
+    workers = env.integer("GUNICORN_WORKERS", min(2 * (os.cpu_count() or 1) + 1, 8), minimum=1)
+    threads = env.integer("GUNICORN_THREADS", 1, minimum=1)
+    timeout = env.integer("GUNICORN_TIMEOUT", 30, minimum=1)
+    # X-Forwarded-Proto and friends are believed only from these addresses (the reverse proxy).
+    forwarded_allow_ips = _networks("GUNICORN_FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
+except env.EnvError as exc:
+    sys.stderr.write(f"Configuration error (gunicorn.conf.py): {exc}\n")
+    sys.stderr.flush()
+    raise SystemExit(EX_CONFIG) from None
+
 graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then so a slow leak never grows without bound.
@@ -35,9 +76,6 @@ control_socket_disable = True
 # Heartbeat files in memory, not on a disk that may be slow or read-only.
 if Path("/dev/shm").is_dir():
     worker_tmp_dir = "/dev/shm"
-
-# X-Forwarded-Proto and friends are believed only from these addresses (the reverse proxy).
-forwarded_allow_ips = ",".join(env.csv_list("GUNICORN_FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"]))
 
 # --- Logs: one JSON object per line on stdout, like the site's own (site_config/log_format.py) ----
 accesslog = "-"

@@ -5,6 +5,9 @@ A required variable that is missing or malformed stops start-up with one line na
 """
 
 import os
+import stat
+import tempfile
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -36,6 +39,10 @@ VARIABLES = {
     "DJANGO_TRUSTED_PROXIES": (
         "Number of reverse proxies in front of the site (default 0; 1 behind nginx or Caddy): "
         "the client address is read that far from the right of X-Forwarded-For."
+    ),
+    "DJANGO_LOGIN_THROTTLE_DIR": (
+        "Production without REDIS_URL: private folder where the gunicorn workers share the admin "
+        "login rate limit's counts (default: a folder of this user's in the system's temp folder)."
     ),
     "GUNICORN_BIND": "Address(es) gunicorn listens on, comma-separated (default 127.0.0.1:8000).",
     "GUNICORN_WORKERS": "Number of gunicorn worker processes (default 2 x CPUs + 1, at most 8).",
@@ -103,6 +110,20 @@ def choice(name, choices, default=REQUIRED):
     return value
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def log_level(name, default=REQUIRED):
+    """A logging level name in any case (``debug``, ``INFO``), returned in upper case."""
+    value = _raw(name, default)
+    if value.upper() not in LOG_LEVELS:
+        raise EnvError(
+            f"Environment variable {name} must be one of {', '.join(LOG_LEVELS)} "
+            f"(any case), not {value!r}"
+        )
+    return value.upper()
+
+
 def csv_list(name, default=REQUIRED):
     value = _raw(name, default)
     if isinstance(value, list):
@@ -155,3 +176,34 @@ def database(name, default):
     if not config.get("ENGINE"):
         raise EnvError(f"Environment variable {name} names an unsupported database ({scheme!r})")
     return config
+
+
+def default_private_directory(name):
+    """``<temp>/<name>-<uid>``: a folder of the current user's (systemd's PrivateTmp keeps it
+    per service)."""
+    return str(Path(tempfile.gettempdir()) / f"{name}-{os.getuid()}")
+
+
+def private_directory(name, default=REQUIRED):
+    """A folder only this user may read and write (created with mode 700 when missing).
+
+    For files the site reads back as trusted data (a file cache holds pickles): a folder another
+    user could write to would let them run code as the site, so one is refused.
+    """
+    value = _raw(name, default)
+    path = Path(value)
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = path.stat()
+    except OSError as exc:
+        raise EnvError(
+            f"Environment variable {name}: cannot create the folder {value} ({exc.strerror})"
+        ) from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise EnvError(f"Environment variable {name}: {value} is not a folder")
+    if info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise EnvError(
+            f"Environment variable {name}: the folder {value} must belong to this user and be "
+            "private to it (chmod 700), since the site trusts what it reads there"
+        )
+    return path

@@ -1,6 +1,7 @@
 """Rate limit for the admin login: password guessing gets a 429 after a few failures.
 
-Failures are counted in the cache (Redis when several servers share it) per client address and
+Failures are counted in the "login_throttle" cache (Redis when there is one; otherwise, in
+production, a file cache shared by the gunicorn workers of one server) per client address and
 username, and per address alone with a higher limit (one address trying many usernames). While a
 count is at its limit, login attempts for it are refused before any password is checked, with
 "429 Too Many Requests" and a Retry-After header. A successful login clears the address+username
@@ -13,7 +14,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.core.cache import cache
+from django.core.cache import caches
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils.html import format_html
@@ -25,6 +26,10 @@ from site_config.client_ip import client_ip
 logger = logging.getLogger("site_config.login_throttle")
 
 LOGIN_VIEW_NAME = "admin:login"
+
+
+def _cache():
+    return caches["login_throttle"]
 
 
 def _key(*parts):
@@ -54,13 +59,14 @@ def _limits():
 
 def is_blocked(request, username):
     user_key, address_key = _keys(request, username)
-    counts = cache.get_many([user_key, address_key])
+    counts = _cache().get_many([user_key, address_key])
     user_limit, address_limit = _limits()
     return counts.get(user_key, 0) >= user_limit or counts.get(address_key, 0) >= address_limit
 
 
 def record_failure(request, username):
     window = settings.ADMIN_LOGIN_FAILURE_WINDOW
+    cache = _cache()
     for key in _keys(request, username):
         # add() starts the window on the first failure; incr() keeps its expiry.
         cache.add(key, 0, timeout=window)
@@ -125,4 +131,4 @@ def _clear_failures(sender, request=None, user=None, **kwargs):
     if request is None or user is None or not _is_admin_login(request):
         return
     user_key, _address_key = _keys(request, user.get_username())
-    cache.delete(user_key)
+    _cache().delete(user_key)

@@ -14,3 +14,6 @@ urlpatterns += i18n_patterns(
     path("", include("catalog.urls")),
     prefix_default_language=False,
 )
+
+# The server-error page falls back to plain HTML if even 500.html cannot be rendered.
+handler500 = "site_config.errors.server_error"

@@ -1,5 +1,6 @@
-"""/healthz: 200 when the database answers, 503 when it does not; cheap, cookie-free, and
-answered before host validation and the HTTPS redirect (load balancers probe by address)."""
+"""/healthz: 200 when the database answers with the code's migrations applied, 503 when it does
+not answer or is empty or behind; cheap, cookie-free, and answered before host validation and the
+HTTPS redirect (load balancers probe by address)."""
 
 import subprocess
 import sys
@@ -94,3 +95,38 @@ def test_real_unreachable_database_gives_503(database_url):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "503 database unavailable"
+
+
+@pytest.mark.django_db
+def test_answers_503_when_a_migration_is_not_applied(client):
+    from django.db.migrations.recorder import MigrationRecorder
+
+    latest = max(name for app, name in health.expected_migrations() if app == "catalog")
+    MigrationRecorder.Migration.objects.filter(app="catalog", name=latest).delete()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.content == b"database not migrated\n"
+
+
+@pytest.mark.parametrize("migrated", [False, True], ids=["empty-sqlite", "migrated-sqlite"])
+def test_an_empty_database_is_not_healthy_and_a_migrated_one_is(tmp_path, migrated):
+    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'atlas.sqlite3'}")
+    if migrated:
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=300,
+        )
+    result = subprocess.run(
+        [sys.executable, "-c", CHECK],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    last = result.stdout.strip().splitlines()[-1]
+    assert last == ("200 ok" if migrated else "503 database not migrated")

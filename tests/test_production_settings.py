@@ -127,6 +127,55 @@ def test_gunicorn_stops_with_one_line_before_any_worker_starts():
     assert_one_line_error(result, "DJANGO_SECRET_KEY")
 
 
+@pytest.mark.parametrize("value", ["LOUD", "verbose", "10"])
+def test_unknown_log_level_is_refused_with_one_line(value):
+    line = assert_one_line_error(manage("check", DJANGO_LOG_LEVEL=value), "DJANGO_LOG_LEVEL")
+    assert repr(value) in line
+
+
+@pytest.mark.parametrize("value", ["debug", "Warning", "ERROR"])
+def test_log_level_is_read_in_any_case(value):
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.LOGGING['loggers']['catalog']['level'])",
+        DJANGO_LOG_LEVEL=value,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == value.upper()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("GUNICORN_WORKERS", "abc"),
+        ("GUNICORN_WORKERS", "0"),
+        ("GUNICORN_THREADS", "many"),
+        ("GUNICORN_TIMEOUT", "-3"),
+        ("GUNICORN_BIND", "localhost:http"),
+        ("GUNICORN_FORWARDED_ALLOW_IPS", "the-proxy"),
+    ],
+)
+def test_malformed_gunicorn_variable_stops_gunicorn_with_one_line(variable, value):
+    result = run([GUNICORN, "--config", "gunicorn.conf.py", "--check-config"], **{variable: value})
+    assert result.returncode == EX_CONFIG, (result.returncode, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Configuration error (gunicorn.conf.py):")
+    assert variable in lines[0]
+
+
+def test_valid_gunicorn_variables_pass_the_check():
+    result = run(
+        [GUNICORN, "--config", "gunicorn.conf.py", "--check-config"],
+        GUNICORN_BIND="127.0.0.1:8001,[::1]:8001,unix:/run/xinzhi-atlas/gunicorn.sock",
+        GUNICORN_WORKERS="3",
+        GUNICORN_FORWARDED_ALLOW_IPS="10.0.0.0/8,::1",
+    )
+    assert result.returncode == 0, result.stderr
+
+
 # --- Starting: check --deploy and the values the environment gives ------------------------------
 
 
@@ -147,6 +196,7 @@ print(json.dumps({
     "DB_NAME": str(settings.DATABASES["default"]["NAME"]),
     "CACHE": settings.CACHES["default"]["BACKEND"],
     "CACHE_LOCATION": settings.CACHES["default"].get("LOCATION"),
+    "THROTTLE_CACHE": settings.CACHES["login_throttle"],
     "SECURE_SSL_REDIRECT": settings.SECURE_SSL_REDIRECT,
     "SECURE_HSTS_SECONDS": settings.SECURE_HSTS_SECONDS,
     "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
@@ -192,6 +242,33 @@ def test_defaults_fail_closed(tmp_path):
     )
     assert values["STORAGES"]["default"]["BACKEND"].endswith("FileSystemStorage")
     assert values["LOG_FORMATTER"] == {"()": "site_config.log_format.JsonLineFormatter"}
+
+
+def test_login_rate_limit_counts_in_a_private_folder_the_workers_share(tmp_path):
+    folder = tmp_path / "throttle"
+    throttle = dump_settings(DJANGO_LOGIN_THROTTLE_DIR=str(folder))["THROTTLE_CACHE"]
+    assert throttle["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert throttle["LOCATION"] == str(folder)
+    assert throttle["TIMEOUT"] == 15 * 60
+    assert folder.is_dir()
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    # Without the variable: a folder of this user's in the temp folder, never local memory.
+    default = dump_settings()["THROTTLE_CACHE"]
+    assert default["BACKEND"].endswith("FileBasedCache")
+    assert default["LOCATION"].endswith(f"xinzhi-atlas-login-throttle-{os.getuid()}")
+    # With Redis the counts are shared by every server.
+    with_redis = dump_settings(REDIS_URL="redis://cache.internal:6379/1")["THROTTLE_CACHE"]
+    assert with_redis["BACKEND"] == "django_redis.cache.RedisCache"
+    assert with_redis["LOCATION"] == "redis://cache.internal:6379/1"
+
+
+def test_a_rate_limit_folder_others_can_write_to_is_refused(tmp_path):
+    folder = tmp_path / "shared"
+    folder.mkdir(mode=0o777)
+    folder.chmod(0o777)
+    result = manage("check", DJANGO_LOGIN_THROTTLE_DIR=str(folder))
+    line = assert_one_line_error(result, "DJANGO_LOGIN_THROTTLE_DIR")
+    assert "private" in line
 
 
 def test_every_variable_is_read(tmp_path):

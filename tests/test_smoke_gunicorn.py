@@ -8,6 +8,7 @@ Timings are printed (pytest -s) and saved to test-artifacts/smoke-gunicorn.json.
 
 import http.client
 import json
+import re
 import signal
 import socket
 import sqlite3
@@ -39,10 +40,10 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def fetch(port, path, headers=None, method="GET"):
+def fetch(port, path, headers=None, method="GET", body=None):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
     started = time.perf_counter()
-    connection.request(method, path, headers={"Host": "127.0.0.1", **(headers or {})})
+    connection.request(method, path, body=body, headers={"Host": "127.0.0.1", **(headers or {})})
     response = connection.getresponse()
     body = response.read()
     elapsed = time.perf_counter() - started
@@ -71,6 +72,7 @@ def server(tmp_path_factory):
         DJANGO_SERVE_MEDIA="true",
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS="2",
+        DJANGO_LOGIN_THROTTLE_DIR=str(work / "login-throttle"),
     )
     timings = {}
     manage = [sys.executable, "manage.py"]
@@ -235,3 +237,50 @@ def test_logs_are_json_lines(server):
     assert home[0]["status"] == "200"
     assert home[0]["method"] == "GET"
     assert home[0]["forwarded_for"] == "203.0.113.7"
+
+
+def failed_login(port, csrf):
+    response, body, _ = fetch(
+        port,
+        "/admin/login/",
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf['cookie']}",
+        },
+        method="POST",
+        body=(
+            "username=nobody&password=a-wrong-guess&next=%2Fadmin%2F"
+            f"&csrfmiddlewaretoken={csrf['token']}"
+        ),
+    )
+    return response.status
+
+
+def test_the_login_rate_limit_is_shared_by_the_workers(server):
+    """Two workers, no Redis: the 6th failed login is refused whichever worker answers it.
+
+    A sync worker serves one connection at a time, so a connection that sends nothing keeps one
+    worker busy: failures 1-3 are answered by one worker, 4-6 by the other. With a count per
+    worker, the 6th failure would be only the third that worker had seen."""
+    port, timings = server["port"], server["timings"]
+    response, body, _ = fetch(port, "/admin/login/")
+    cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie")).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body.decode()).group(1)
+    csrf = {"cookie": cookie, "token": token}
+
+    statuses = []
+    first_busy = socket.create_connection(("127.0.0.1", port))
+    try:
+        statuses += [failed_login(port, csrf) for _ in range(3)]  # the other worker
+        second_busy = socket.create_connection(("127.0.0.1", port))
+        try:
+            first_busy.close()
+            time.sleep(0.2)
+            statuses += [failed_login(port, csrf) for _ in range(3)]  # the first worker
+        finally:
+            second_busy.close()
+    finally:
+        first_busy.close()
+
+    assert statuses == [200, 200, 200, 200, 200, 429], statuses
+    timings["login_refused_at_attempt"] = statuses.index(429) + 1

@@ -45,7 +45,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "site_config.csp.AdminContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -73,22 +72,31 @@ DATABASES = {
 
 # --- Cache: Redis when REDIS_URL is set, local memory otherwise ------------------------------
 # A Redis outage degrades the cache (misses, logged) instead of failing every request.
+# "login_throttle" holds the admin login rate limit's counts (site_config/login_throttle.py); they
+# must be shared by every process that answers logins: Redis when there is one, otherwise (in
+# production) a file cache that the workers of one server share (settings/production.py).
 _redis_url = env.redis_url("REDIS_URL", None)
+
+
+def _redis_cache(prefix):
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": _redis_url,
+        "KEY_PREFIX": prefix,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 2,
+            "SOCKET_TIMEOUT": 2,
+        },
+    }
+
+
+_LOCAL_MEMORY = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 CACHES = {
-    "default": (
-        {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": _redis_url,
-            "KEY_PREFIX": "atlas",
-            "OPTIONS": {
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
-            },
-        }
-        if _redis_url
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    "default": _redis_cache("atlas") if _redis_url else _LOCAL_MEMORY,
+    "login_throttle": (
+        _redis_cache("atlas-login") if _redis_url else {**_LOCAL_MEMORY, "LOCATION": "login"}
+    ),
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
@@ -143,6 +151,7 @@ ADMIN_LOGIN_FAILURE_LIMIT_PER_ADDRESS = 30  # per client address, whatever the u
 ADMIN_LOGIN_FAILURE_WINDOW = 15 * 60  # seconds
 
 # --- Logging: one line per event on stdout ----------------------------------------------------
+_log_level = env.log_level("DJANGO_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -161,12 +170,12 @@ LOGGING = {
         "django.request": {"handlers": ["stdout"], "level": "ERROR", "propagate": False},
         "catalog": {
             "handlers": ["stdout"],
-            "level": env.string("DJANGO_LOG_LEVEL", "INFO"),
+            "level": _log_level,
             "propagate": False,
         },
         "site_config": {
             "handlers": ["stdout"],
-            "level": env.string("DJANGO_LOG_LEVEL", "INFO"),
+            "level": _log_level,
             "propagate": False,
         },
     },
@@ -186,13 +195,4 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
-}
-
-# The admin only: the same policy plus one inline style attribute of django-simple-history's
-# history list, allowed by its hash (site_config/csp.py).
-from site_config.csp import style_attribute_hash  # noqa: E402
-
-SECURE_CSP_ADMIN = {
-    **SECURE_CSP,
-    "style-src": [CSP.SELF, "'unsafe-hashes'", style_attribute_hash("border-top: 0")],
 }

@@ -7,7 +7,7 @@ A missing or malformed required variable stops start-up with one line naming it
 from site_config import env
 
 from .base import *  # noqa: F403
-from .base import LOGGING, STORAGES
+from .base import ADMIN_LOGIN_FAILURE_WINDOW, CACHES, LOGGING, STORAGES
 
 DEBUG = False
 
@@ -34,6 +34,26 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
+
+# --- Admin login rate limit: counts shared by all gunicorn workers ------------------------------
+# Without Redis, local memory would give each worker a count of its own (with 2 workers the 429
+# would come after 10 failures, not 5): the workers of one server share a file cache instead.
+if not env.redis_url("REDIS_URL", None):
+    CACHES = {
+        **CACHES,
+        "login_throttle": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(
+                env.private_directory(
+                    "DJANGO_LOGIN_THROTTLE_DIR",
+                    env.default_private_directory("xinzhi-atlas-login-throttle"),
+                )
+            ),
+            # incr() rewrites an entry with the default timeout: make that the window.
+            "TIMEOUT": ADMIN_LOGIN_FAILURE_WINDOW,
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+    }
 
 # --- Static files: hashed, compressed (gzip and brotli), cached for a year by whitenoise --------
 STORAGES = {

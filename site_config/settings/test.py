@@ -6,7 +6,10 @@ DEBUG = False
 SECRET_KEY = "test-only-insecure-key-never-used-in-production-7d2e9c1b4a"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "login_throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
 # Tests never run collectstatic: whitenoise finds static files through the finders (as under
 # runserver) instead of scanning a STATIC_ROOT that does not exist.
 WHITENOISE_AUTOREFRESH = True
