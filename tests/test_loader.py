@@ -247,7 +247,8 @@ def test_an_admin_edit_is_kept_and_reported(loaded, editor_client, capsys):
     assert models.Company.objects.get(slug="zhiran").name_en == "Zhiran Medical Technology"
     out = capsys.readouterr().out
     assert "cases: 1 (0 new, 0 updated, 0 unchanged, 1 kept)" in out
-    assert "Kept 1 records edited in the admin" in out
+    assert "Kept 1 record edited in the admin" in out
+    assert "already up to date" not in out
     assert "  cases: 1\n" in out
     assert "zhiran-bci" not in out, "names only with -v 2"
 

@@ -63,15 +63,18 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"Catalogue loaded: {report.changes} rows written.")
             )
+        elif report.kept:
+            self.stdout.write(self.style.SUCCESS("Nothing written."))
         else:
             self.stdout.write(self.style.SUCCESS("Catalogue already up to date: nothing written."))
 
     def report_kept(self, report, verbosity):
         self.stdout.write(
             self.style.WARNING(
-                f"Kept {report.kept_count} records edited in the admin that the fixtures would "
-                "have changed (run dump_catalogue to bring the edits into the fixtures, or "
-                "load_catalogue --overwrite-edits to replace them):"
+                f"Kept {report.kept_count} {'record' if report.kept_count == 1 else 'records'} "
+                "edited in the admin that the fixtures would have changed (run dump_catalogue to "
+                "bring the edits into the fixtures, or load_catalogue --overwrite-edits to "
+                "replace them):"
             )
         )
         for label, keys in report.kept.items():
