@@ -42,6 +42,11 @@ def indexed(model, name):
     return False
 
 
+def sorted_column(item):
+    """The column an order_by item sorts on: a name ("-founded_on") or F("founded_on").desc()."""
+    return item.lstrip("-") if isinstance(item, str) else item.expression.name
+
+
 def columns(filterset_class):
     names = list(METHOD_COLUMNS[filterset_class])
     for flt in filterset_class.base_filters.values():
@@ -49,7 +54,7 @@ def columns(filterset_class):
         if flt.method is None and flt.field_name and not isinstance(flt, SearchTextFilter):
             names.append(flt.field_name.split("__")[0])
     for _label, order_by in filterset_class.base_filters["sort"].orderings.values():
-        first = order_by[0].lstrip("-")
+        first = sorted_column(order_by[0])
         if first not in ANNOTATIONS:
             names.append(first)
     return sorted(set(names))
