@@ -55,6 +55,18 @@ class CatalogueHistory(HistoricalRecords):
         if sender is self.cls:
             sender._catalogue_history = self
 
+    def post_save(self, instance, created, using=None, **kwargs):
+        if kwargs.get("raw"):
+            # loaddata: the row comes with its own history (a dump of the history tables), and
+            # the links it sets next must not write versions of their own either.
+            instance._history_raw_load = True
+        super().post_save(instance, created, using=using, **kwargs)
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if getattr(instance, "_history_raw_load", False):
+            return
+        super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+
     def create_historical_record_m2ms(self, history_instance, instance):
         """The version's copy of each tracked link table, one query per table.
 
