@@ -289,3 +289,23 @@ def test_logo_and_cover_alt_text_follow_the_active_language():
         # One language missing: the other is better than no alt text at all.
         company.logo_alt_zh = ""
         assert company.logo_alt == "Baidu logo"
+
+
+@pytest.mark.django_db
+def test_detail_pages_show_the_alt_text_of_the_page_language(admin_client, client):
+    company = f.CompanyFactory(published=True)
+    upload_logo(admin_client, company, encoded((50, 50), "PNG"))
+    case = f.CaseFactory(published=True)
+    upload_cover(admin_client, case, encoded((80, 40), "PNG"))
+    # Addresses first: a request under /zh-hans/ leaves that language active in this thread.
+    company_url, case_url = company.get_absolute_url(), case.get_absolute_url()
+
+    english = client.get(company_url).content.decode()
+    chinese = client.get("/zh-hans" + company_url).content.decode()
+    assert 'alt="Dongfang Boiler logo"' in english
+    assert 'alt="東方鍋爐標誌"' in chinese
+
+    english = client.get(case_url).content.decode()
+    chinese = client.get("/zh-hans" + case_url).content.decode()
+    assert 'alt="The factory floor"' in english
+    assert 'alt="工廠車間"' in chinese
