@@ -41,11 +41,14 @@ run: load ## Set up everything and serve the site on http://127.0.0.1:8000/
 superuser: migrate ## Create the first administrator (asks for a password; none is stored in code)
 	$(PY) manage.py createsuperuser
 
+# Tests run in parallel, one worker per CPU (pytest-xdist); TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= auto
+
 test: install ## Run the whole test suite
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-fast: install ## Run the tests except the browser and server smoke tests
-	$(PY) -m pytest -m "not browser and not smoke" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not browser and not smoke" $(PYTEST_ARGS)
 
 lint: install ## Check code style (ruff) and migrations
 	$(BIN)/ruff check .
