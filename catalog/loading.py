@@ -8,17 +8,25 @@ back everything and names the file and the record at fault.
 A record whose latest version in the history was made by a person (an edit in the admin, a draft,
 a restored version) is kept as the editor left it, and reported, unless ``overwrite_edits`` is
 given. The loader's own versions have no user and say which fixture file wrote them.
+
+The loader reads each model's rows once (one query a model, one a link table) into an in-memory
+index, so natural keys resolve and unchanged records are recognised without a query each. New rows
+are inserted in bulk, model by model in the order their foreign keys need (a tree's parents before
+their children), with their links and their first versions; changed rows are saved one by one.
 """
 
+import graphlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
-from django.core import serializers
-from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, models, transaction
+from django.db.models.signals import pre_save
+from django.utils import timezone
 
 from catalog.models.common import record_version
 
@@ -81,26 +89,6 @@ def _describe(record):
     return f"{model} {key!r}" if key else model
 
 
-def _same_as_stored(instance, m2m_data):
-    model = type(instance)
-    try:
-        stored = model._default_manager.get(pk=instance.pk)
-    except model.DoesNotExist:
-        return False
-    for model_field in model._meta.concrete_fields:
-        if model_field.name in AUTOMATIC_FIELDS or model_field.primary_key:
-            continue
-        if model_field.value_from_object(instance) != model_field.value_from_object(stored):
-            return False
-    for name, values in m2m_data.items():
-        current = set(getattr(stored, name).values_list("pk", flat=True))
-        if current != {
-            model._meta.get_field(name).remote_field.model._meta.pk.to_python(v) for v in values
-        }:
-            return False
-    return True
-
-
 def edited_by_a_person(instance):
     """Whether the latest version of ``instance`` in its history was made by someone signed in."""
     history = getattr(type(instance), "history", None)
@@ -119,51 +107,380 @@ def natural_key_text(instance):
     return "/".join(str(part) for part in instance.natural_key())
 
 
-def _save(deserialized, report, reason, overwrite_edits):
-    instance = deserialized.object
-    model = type(instance)
-    label = model._meta.label_lower
-    is_new = instance.pk is None
-    # A row found by its natural key is an update: validate it as one (unique checks skip itself).
-    instance._state.adding = is_new
-    if not is_new and _same_as_stored(instance, deserialized.m2m_data):
-        report.unchanged[label] += 1
-        return
-    if not is_new and not overwrite_edits and edited_by_a_person(instance):
-        report.keep(label, natural_key_text(instance))
-        return
-    # Field and model rules (clean()) with friendly messages; the database's own check
-    # constraints stay the backstop (checking them here too would cost a query each).
-    instance.full_clean(validate_unique=True, validate_constraints=False)
-    if not is_new and hasattr(instance, "created"):
-        # auto_now_add does not apply on update: keep the stored creation time.
-        instance.created = model._default_manager.values_list("created", flat=True).get(
-            pk=instance.pk
-        )
-    # One version for the row and its links, written once both are saved.
-    instance.skip_history_when_saving = True
-    instance.save()
-    empty_links = set()
-    for name, values in deserialized.m2m_data.items():
-        if not is_new:
-            getattr(instance, name).set(values)
-        elif values:  # a new row has no links to compare with: add them, no query first
-            getattr(instance, name).add(*values)
-        else:
-            empty_links.add(name)
-    if is_new:
-        # Links the fixture leaves out are empty too: the version need not look them up.
-        tracked = {field.name for field in model._meta.many_to_many}
-        empty_links |= tracked - deserialized.m2m_data.keys()
-    instance._history_empty_links = empty_links
-    instance._change_reason = reason
-    record_version(instance, "+" if is_new else "~")
-    (report.created if is_new else report.updated)[label] += 1
-
-
 def change_reason(path):
     """The change reason of the versions the loader writes: ``load_catalogue: fixtures/x.json``."""
     return f"load_catalogue: {path.parent.name}/{path.name}"
+
+
+class _Problem(Exception):
+    """A record's problem, raised with its message; the caller adds the file and record."""
+
+
+def _is_foreign_key(model_field):
+    return model_field.many_to_one and model_field.concrete
+
+
+def _is_file(model_field):
+    return isinstance(model_field, models.FileField)
+
+
+class _Table:
+    """One model's rows as the database holds them, read once: natural key -> row, links."""
+
+    def __init__(self, model, using):
+        self.model = model
+        self.using = using
+        self.key_fields = getattr(model._default_manager, "natural_key_fields", None)
+        if not self.key_fields:
+            raise _Problem(f"{model._meta.label_lower} has no natural key the loader can use")
+        rows = list(model._base_manager.using(using).order_by())
+        self.stored = {row.pk: row for row in rows}
+        if any("__" in name for name in self.key_fields):
+            keys = model._base_manager.using(using).order_by().values_list("pk", *self.key_fields)
+            self.by_key = {tuple(key): self.stored[pk] for pk, *key in keys}
+        else:
+            self.by_key = {
+                tuple(getattr(row, name) for name in self.key_fields): row for row in rows
+            }
+        # A tree (a parent of the same model): link each row to its parent in memory, so rules
+        # that climb the tree read no row twice.
+        for model_field in model._meta.concrete_fields:
+            if _is_foreign_key(model_field) and model_field.related_model is model:
+                for row in rows:
+                    parent = self.stored.get(getattr(row, model_field.attname))
+                    if parent is not None:
+                        model_field.set_cached_value(row, parent)
+        self._links = {}
+        # Unique fields other than the natural key would need a query each to check; none exist
+        # today, and a model that adds one is checked the slow way.
+        self.check_unique = any(
+            f.unique and not f.primary_key and f.name not in self.key_fields
+            for f in model._meta.concrete_fields
+        ) or bool(model._meta.unique_together)
+
+    def links(self, name):
+        """{row pk: set of linked pks} for the many-to-many field ``name`` (read once)."""
+        if name not in self._links:
+            model_field = self.model._meta.get_field(name)
+            through = model_field.remote_field.through
+            source = model_field.m2m_field_name()
+            target = model_field.m2m_reverse_field_name()
+            links = {}
+            rows = (
+                through._base_manager.using(self.using)
+                .order_by()
+                .values_list(f"{source}_id", f"{target}_id")
+            )
+            for source_id, target_id in rows:
+                links.setdefault(source_id, set()).add(target_id)
+            self._links[name] = links
+        return self._links[name]
+
+
+@dataclass(eq=False)
+class _Write:
+    """A record to write: its instance, links, where it comes from and why."""
+
+    instance: models.Model
+    links: dict
+    where: str
+    reason: str
+    is_new: bool
+
+
+class _Loader:
+    def __init__(self, report, using, overwrite_edits):
+        self.report = report
+        self.using = using
+        self.overwrite_edits = overwrite_edits
+        self.tables = {}
+        self.writes = []
+        self.seen = {}  # (model, natural key) -> where the load met it
+
+    def table(self, model):
+        if model not in self.tables:
+            self.tables[model] = _Table(model, self.using)
+        return self.tables[model]
+
+    # --- reading a record ----------------------------------------------------------------
+
+    def read(self, record, reason, where):
+        if not isinstance(record, dict) or not isinstance(record.get("fields"), dict):
+            raise _Problem('a record is an object with "model" and "fields"')
+        try:
+            model = apps.get_model(record.get("model"))
+        except (LookupError, TypeError, ValueError) as exc:
+            raise _Problem(f"Invalid model identifier: {record.get('model')!r}") from exc
+        if "pk" in record:
+            raise _Problem("records name themselves by their natural key, not by a database id")
+        table = self.table(model)
+        instance = model()
+        links = {}
+        for name, value in record["fields"].items():
+            try:
+                model_field = model._meta.get_field(name)
+            except FieldDoesNotExist as exc:
+                raise _Problem(f"{model._meta.label_lower} has no field named {name!r}") from exc
+            if isinstance(model_field, models.ManyToManyField):
+                if not isinstance(value, list):
+                    raise _Problem(f"{name}: a list of natural keys is expected")
+                links[name] = [self.find(model_field.related_model, key, name) for key in value]
+            elif _is_foreign_key(model_field):
+                target = None
+                if value is not None:
+                    target = self.find(model_field.related_model, value, name)
+                setattr(instance, model_field.name, target)
+            elif not model_field.concrete or model_field.auto_created:
+                raise _Problem(f"{name}: not a field a fixture can set")
+            else:
+                try:
+                    setattr(instance, model_field.attname, model_field.to_python(value))
+                except ValidationError as exc:
+                    raise _Problem(f"{name}: {' '.join(exc.messages)}") from exc
+        key = instance.natural_key()
+        label = model._meta.label_lower
+        self.report.created.setdefault(label, 0)  # the report lists models in fixture order
+        if (model, key) in self.seen:
+            raise _Problem(f"the same record as {self.seen[model, key]}")
+        self.seen[model, key] = where.split(" (", 1)[0]
+        stored = table.by_key.get(key)
+        if stored is None:
+            table.by_key[key] = instance
+            self.writes.append(_Write(instance, links, where, reason, is_new=True))
+            return
+        instance.pk = stored.pk
+        if self._same(instance, links, stored, table):
+            self.report.unchanged[label] += 1
+            table.by_key[key] = stored
+            return
+        if not self.overwrite_edits and edited_by_a_person(stored):
+            self.report.keep(label, natural_key_text(stored))
+            return
+        if hasattr(stored, "created"):
+            # auto_now_add does not apply on update: keep the stored creation time.
+            instance.created = stored.created
+        table.by_key[key] = instance
+        table.stored[instance.pk] = instance
+        instance._state.adding = False
+        instance._state.db = self.using
+        self.writes.append(_Write(instance, links, where, reason, is_new=False))
+
+    def find(self, model, key, name):
+        """The row (stored or new in this load) a natural key names."""
+        table = self.table(model)
+        if isinstance(key, list):
+            row = table.by_key.get(tuple(key))
+        else:
+            try:
+                row = table.stored.get(model._meta.pk.to_python(key))
+            except ValidationError:
+                row = None
+        if row is None:
+            raise _Problem(
+                f"{name}: {model._meta.label_lower} matching {key!r} does not exist "
+                "(in the database or earlier in the fixtures)"
+            )
+        return row
+
+    @staticmethod
+    def _same(instance, links, stored, table):
+        for model_field in type(instance)._meta.concrete_fields:
+            if model_field.name in AUTOMATIC_FIELDS or model_field.primary_key:
+                continue
+            if _is_foreign_key(model_field):
+                target = model_field.get_cached_value(instance, default=None)
+                mine = target.pk if target is not None else None
+                if mine is None and target is not None:
+                    return False  # points at a row new in this load
+                if mine != getattr(stored, model_field.attname):
+                    return False
+            elif _is_file(model_field):
+                mine = model_field.value_from_object(instance)
+                theirs = model_field.value_from_object(stored)
+                if (mine.name or "") != (theirs.name or ""):
+                    return False
+            elif model_field.value_from_object(instance) != model_field.value_from_object(stored):
+                return False
+        for name, targets in links.items():
+            if any(target.pk is None for target in targets):
+                return False
+            if {target.pk for target in targets} != table.links(name).get(stored.pk, set()):
+                return False
+        return True
+
+    # --- writing -------------------------------------------------------------------------
+
+    def write(self):
+        by_model = {}
+        for write in self.writes:
+            by_model.setdefault(type(write.instance), []).append(write)
+        for model in self._model_order(by_model):
+            self._write_model(model, by_model[model])
+        self._write_links()
+        self._write_versions()
+
+    @staticmethod
+    def _model_order(by_model):
+        """Models in an order where every foreign key points at a model written before."""
+        graph = graphlib.TopologicalSorter()
+        for model in by_model:
+            graph.add(model)
+            for model_field in model._meta.concrete_fields:
+                target = model_field.related_model if _is_foreign_key(model_field) else None
+                if target is not None and target is not model and target in by_model:
+                    graph.add(model, target)
+        return list(graph.static_order())
+
+    def _write_model(self, model, writes):
+        """Rows of one model in fixture order (their ids follow it), in as few INSERTs as a tree
+        allows: a row whose parent is still waiting in the batch starts a new batch."""
+        batch = []
+        for write in writes:
+            if batch and not self._targets_saved(write.instance):
+                self._write_batch(model, batch)
+                batch = []
+            if not self._targets_saved(write.instance):
+                raise FixtureError(f"{write.where}: it refers to a row that is never written")
+            batch.append(write)
+        if batch:
+            self._write_batch(model, batch)
+
+    def _write_batch(self, model, batch):
+        for write in batch:
+            self._validate(write)
+        new = [w for w in batch if w.is_new]
+        if new:
+            self._insert(model, new)
+        for write in batch:
+            if not write.is_new:
+                self._update(write)
+
+    def _targets_saved(self, instance):
+        for model_field in type(instance)._meta.concrete_fields:
+            if _is_foreign_key(model_field):
+                target = model_field.get_cached_value(instance, default=None)
+                if target is not None and target.pk is None:
+                    return False
+        return True
+
+    def _validate(self, write):
+        instance = write.instance
+        model = type(instance)
+        foreign_keys = []
+        for model_field in model._meta.concrete_fields:
+            if _is_foreign_key(model_field):
+                target = model_field.get_cached_value(instance, default=None)
+                setattr(instance, model_field.attname, target.pk if target is not None else None)
+                if target is not None:
+                    # Setting the id forgets the row; rules that read it must not fetch it again.
+                    model_field.set_cached_value(instance, target)
+                foreign_keys.append(model_field)
+        table = self.tables[model]
+        try:
+            # The foreign keys point at rows this load found or wrote: their fields' own check
+            # would ask the database again for each. Their null and blank rules still apply.
+            errors = {}
+            for model_field in foreign_keys:
+                try:
+                    models.Field.validate(
+                        model_field, getattr(instance, model_field.attname), instance
+                    )
+                except ValidationError as exc:
+                    errors[model_field.name] = exc.messages
+            instance.full_clean(
+                exclude=[f.name for f in foreign_keys],
+                validate_unique=table.check_unique,
+                validate_constraints=False,
+            )
+            if errors:
+                raise ValidationError(errors)
+        except ValidationError as exc:
+            raise FixtureError(f"{write.where}: {'; '.join(_messages(exc))}") from exc
+
+    def _insert(self, model, writes):
+        instances = [w.instance for w in writes]
+        for instance in instances:
+            # What save() would do first: the receivers fill search text and the like.
+            pre_save.send(
+                sender=model, instance=instance, raw=False, using=self.using, update_fields=None
+            )
+        try:
+            with transaction.atomic(using=self.using):
+                model._base_manager.using(self.using).bulk_create(instances)
+        except IntegrityError:
+            # A database rule the checks above do not cover: find the record it refuses.
+            for write in writes:
+                write.instance.pk = None
+                try:
+                    with transaction.atomic(using=self.using):
+                        write.instance.save(using=self.using, force_insert=True)
+                except IntegrityError as exc:
+                    raise FixtureError(f"{write.where}: {exc}") from exc
+            raise
+        label = model._meta.label_lower
+        self.report.created[label] += len(writes)
+        for instance in instances:
+            instance._state.adding = False
+            instance._state.db = self.using
+
+    def _update(self, write):
+        instance = write.instance
+        instance.skip_history_when_saving = True
+        try:
+            instance.save(using=self.using)
+        except IntegrityError as exc:
+            raise FixtureError(f"{write.where}: {exc}") from exc
+        self.report.updated[type(instance)._meta.label_lower] += 1
+
+    def _write_links(self):
+        """Every new row's links in one INSERT a link table; changed rows' links replaced."""
+        new_rows = {}
+        for write in self.writes:
+            instance = write.instance
+            if not write.is_new:
+                for name, targets in write.links.items():
+                    getattr(instance, name).set(targets)
+                continue
+            write.through_rows = {}
+            for name, targets in write.links.items():
+                model_field = type(instance)._meta.get_field(name)
+                through = model_field.remote_field.through
+                source = model_field.m2m_field_name()
+                target_name = model_field.m2m_reverse_field_name()
+                rows = [
+                    through(**{f"{source}_id": instance.pk, f"{target_name}_id": target.pk})
+                    for target in dict.fromkeys(targets)
+                ]
+                write.through_rows[name] = rows
+                new_rows.setdefault(through, []).extend(rows)
+        for through, rows in new_rows.items():
+            if rows:
+                through._base_manager.using(self.using).bulk_create(rows)
+
+    def _write_versions(self):
+        """One version for every row written: in bulk for new rows, one by one for changes."""
+        now = timezone.now()
+        new_by_model = {}
+        for write in self.writes:
+            if write.is_new:
+                new_by_model.setdefault(type(write.instance), []).append(write)
+            else:
+                write.instance._change_reason = write.reason
+                record_version(write.instance, "~")
+        for model, writes in new_by_model.items():
+            history = getattr(model, "_catalogue_history", None)
+            if history is None:
+                continue
+            by_reason = {}
+            for write in writes:
+                by_reason.setdefault(write.reason, []).append(write)
+            for reason, group in by_reason.items():
+                history.bulk_record_versions(
+                    [w.instance for w in group],
+                    {w.instance: w.through_rows for w in group},
+                    reason,
+                    now,
+                )
 
 
 def load_files(files, using=DEFAULT_DB_ALIAS, overwrite_edits=False):
@@ -172,27 +489,31 @@ def load_files(files, using=DEFAULT_DB_ALIAS, overwrite_edits=False):
     Records edited in the admin are kept (and listed in the report) unless ``overwrite_edits``.
     """
     report = LoadReport(files=list(files))
+    documents = []
+    for path in report.files:
+        try:
+            records = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise FixtureError(f"{path.name}: not a readable JSON fixture: {exc}") from exc
+        if not isinstance(records, list):
+            raise FixtureError(f"{path.name}: a fixture must be a JSON list of records")
+        documents.append((path, records))
     with transaction.atomic(using=using):
-        for path in report.files:
-            try:
-                records = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise FixtureError(f"{path.name}: not a readable JSON fixture: {exc}") from exc
-            if not isinstance(records, list):
-                raise FixtureError(f"{path.name}: a fixture must be a JSON list of records")
+        loader = _Loader(report, using, overwrite_edits)
+        for path, records in documents:
             reason = change_reason(path)
             for index, record in enumerate(records, start=1):
                 where = f"{path.name}, record {index} ({_describe(record)})"
                 try:
-                    with transaction.atomic(using=using):
-                        for deserialized in serializers.deserialize(
-                            "json", json.dumps([record]), using=using, ignorenonexistent=False
-                        ):
-                            _save(deserialized, report, reason, overwrite_edits)
-                except ValidationError as exc:
-                    raise FixtureError(f"{where}: {'; '.join(_messages(exc))}") from exc
-                except Exception as exc:  # any database or deserialisation error: name the record
+                    loader.read(record, reason, where)
+                except _Problem as exc:
                     raise FixtureError(f"{where}: {exc}") from exc
+        try:
+            loader.write()
+        except FixtureError:
+            raise
+        except Exception as exc:  # any database error the record checks did not foresee
+            raise FixtureError(f"writing the catalogue: {exc}") from exc
     return report
 
 

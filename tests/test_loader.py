@@ -309,6 +309,62 @@ def test_the_loaders_versions_carry_the_fixture_file_and_no_user(fixture_dir):
     assert [link.sector.slug for link in version.sectors.all()] == ["bci"]
 
 
+@pytest.mark.django_db
+def test_a_record_given_twice_is_refused_with_both_places(fixture_dir):
+    write(fixture_dir, "20_more.json", [SECTOR])
+    with pytest.raises(FixtureError) as excinfo:
+        load_files(fixture_files([fixture_dir]))
+    message = str(excinfo.value)
+    assert message.startswith("20_more.json, record 1 (catalog.sector 'bci')")
+    assert "the same record as 00_base.json, record 2" in message
+    assert counts() == dict.fromkeys(counts(), 0)
+
+
+@pytest.mark.django_db
+def test_records_name_rows_by_natural_key_not_by_database_id(fixture_dir):
+    with_id = {**SECTOR, "pk": 7, "fields": {**SECTOR["fields"], "slug": "other"}}
+    write(fixture_dir, "20_more.json", [with_id])
+    with pytest.raises(FixtureError, match="by their natural key, not by a database id"):
+        load_files(fixture_files([fixture_dir]))
+
+
+@pytest.mark.django_db
+def test_a_changed_record_may_point_at_a_row_new_in_the_same_load(fixture_dir):
+    load_files(fixture_files([fixture_dir]))
+    parent = {
+        "model": "catalog.company",
+        "fields": {**COMPANY["fields"], "slug": "zhiran-group", "name_en": "Zhiran Group"},
+    }
+    child = json.loads(json.dumps(COMPANY))
+    child["fields"]["parent"] = ["zhiran-group"]
+    write(fixture_dir, "10_companies.json", [parent, child, CITATION])
+
+    report = load_files(fixture_files([fixture_dir]))
+
+    assert (report.created["catalog.company"], report.updated["catalog.company"]) == (1, 1)
+    assert models.Company.objects.get(slug="zhiran").parent.slug == "zhiran-group"
+    latest = models.Company.objects.get(slug="zhiran").history.first()
+    assert latest.history_type == "~"
+    assert [link.sector.slug for link in latest.sectors.all()] == ["bci"]
+
+
+# The catalogue's loads in queries: each table read once, new rows written in bulk, nothing
+# written again. Measured: 192 and 27 on SQLite and PostgreSQL alike.
+FIRST_LOAD_MAX_QUERIES = 200
+RELOAD_MAX_QUERIES = 30
+
+
+@pytest.mark.django_db
+def test_loading_the_catalogue_takes_few_queries(django_assert_max_num_queries):
+    with django_assert_max_num_queries(FIRST_LOAD_MAX_QUERIES):
+        first = load_files(fixture_files())
+    assert sum(first.created.values()) > 700
+    with django_assert_max_num_queries(RELOAD_MAX_QUERIES):
+        again = load_files(fixture_files())
+    assert again.changes == 0
+    assert sum(again.unchanged.values()) == sum(first.created.values())
+
+
 # --- The real catalogue ------------------------------------------------------------------------
 
 FOUR_ENTERPRISES = [

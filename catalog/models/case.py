@@ -234,6 +234,8 @@ class CaseRole(models.TextChoices):
 
 
 class CaseCompanyManager(models.Manager):
+    natural_key_fields = ("case__slug", "company__slug")
+
     def get_by_natural_key(self, case_slug, company_slug):
         return self.get(case__slug=case_slug, company__slug=company_slug)
 

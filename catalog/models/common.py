@@ -105,6 +105,32 @@ class CatalogueHistory(HistoricalRecords):
                 field=field,
             )
 
+    def bulk_record_versions(self, instances, links, reason, date):
+        """One "+" version for each new row of ``instances``, written in a few INSERTs.
+
+        ``links`` maps each instance to ``{field name: [through rows]}`` as just inserted (with
+        their ids); the versions' copies of the tracked link tables come from there, not from
+        the database.
+        """
+        history = getattr(self.cls, self.manager_name)
+        for instance in instances:
+            instance._change_reason = reason
+        versions = history.bulk_history_create(instances, default_date=date)
+        copies = {}
+        for version, instance in zip(versions, instances, strict=True):
+            for field in version._history_m2m_fields:
+                names = [f.attname for f in field.remote_field.through._meta.concrete_fields]
+                copies.setdefault(self.m2m_models[field], []).extend(
+                    self.m2m_models[field](
+                        history=version, **{name: getattr(row, name) for name in names}
+                    )
+                    for row in links.get(instance, {}).get(field.name, ())
+                )
+        for model, rows in copies.items():
+            if rows:
+                model.objects.bulk_create(rows)
+        return versions
+
 
 def record_version(instance, history_type="~"):
     """Write one version of ``instance`` (fields and tracked links) as it is in the database."""
@@ -133,12 +159,17 @@ def format_partial_date(value, precision):
 class SlugManager(models.Manager):
     """Lets fixtures refer to rows by slug (natural keys) instead of database ids."""
 
+    # The fields of the natural key, in order: the fixture loader reads them for every row at once.
+    natural_key_fields = ("slug",)
+
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
 
 class RefManager(models.Manager):
     """Natural keys for rows without a page: fixtures name them by their ``ref``."""
+
+    natural_key_fields = ("ref",)
 
     def get_by_natural_key(self, ref):
         return self.get(ref=ref)
