@@ -72,13 +72,24 @@ def screenshot(page):
     return take
 
 
-@pytest.fixture
-def live_catalogue(transactional_db, live_server):
-    """The live server with the real catalogue loaded (transactional, so the server sees it)."""
-    from catalog.loading import fixture_files, load_files
+@pytest.fixture(scope="session")
+def catalogue_server():
+    """A live server on this process's test database, for browser tests that read the shared
+    catalogue (tests/shared_catalogue.py). pytest-django's ``live_server`` would make each test
+    transactional, and emptying the database after each would mean loading it again."""
+    from pytest_django.live_server_helper import LiveServer
 
-    load_files(fixture_files())
-    return live_server
+    server = LiveServer("localhost")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_catalogue(catalogue, catalogue_server):
+    """The live server with the real catalogue loaded. The catalogue is committed, so the
+    server sees it on PostgreSQL too; writes a test makes would not be seen there, so tests
+    using this fixture only read."""
+    return catalogue_server
 
 
 @pytest.fixture

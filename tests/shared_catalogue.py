@@ -1,0 +1,118 @@
+"""The real catalogue, loaded once per test process and shared by every test that asks for it.
+
+Loading the catalogue takes a second; a test that reads it should not pay for it. So the
+catalogue is committed to the test database once, and each test that uses it runs inside its own
+transaction, rolled back afterwards as usual, so whatever a test writes disappears and the next
+test sees the catalogue as loaded. Tests that do not ask for the catalogue see the database they
+always saw: the catalogue's tables are emptied (once, when the first such test comes) before they
+run.
+
+Where each test stands is decided before its fixtures are set up (the test's own transaction
+begins there), by ``prepare(item)``; the conftest calls it from ``pytest_runtest_setup``. Tests
+are sorted so that those needing the catalogue come first (``sort_key``): each process then loads
+it once and empties it once. Any order still gives each test the database it asks for, at the
+cost of loading again.
+"""
+
+from django.apps import apps
+from django.core.management.color import no_style
+from django.db import connection
+
+CATALOGUE_FIXTURES = {"catalogue", "live_catalogue"}
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def wants_catalogue(item):
+    return bool(CATALOGUE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def uses_database(item):
+    return item.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def sort_key(item):
+    """Within each of pytest-django's groups (plain database tests, transactional tests,
+    others), the tests that read the catalogue first."""
+    if not uses_database(item):
+        group = 2
+    elif is_transactional(item):
+        group = 1
+    else:
+        group = 0
+    return (group, 0 if wants_catalogue(item) else 1)
+
+
+class SharedCatalogue:
+    """The state of this process's test database: catalogue committed or not."""
+
+    def __init__(self):
+        self.blocker = None  # pytest-django's database blocker, once the database exists
+        self.loaded = False
+        self.report = None  # the LoadReport of the shared load
+        self.loads = 0
+        self.wanted = False
+
+    @property
+    def ready(self):
+        return self.blocker is not None
+
+    def database_created(self, blocker):
+        """The test database exists (``django_db_setup``): bring it where the first test needs."""
+        self.blocker = blocker
+        with blocker.unblock():
+            from catalog.models import Source
+
+            # A reused test database (--reuse-db) may still hold a catalogue.
+            self.loaded = Source.objects.exists()
+            self._apply()
+
+    def prepare(self, item):
+        """Before ``item``'s fixtures: commit or empty the catalogue as the test needs."""
+        if not uses_database(item):
+            return
+        self.wanted = wants_catalogue(item)
+        if self.ready:
+            with self.blocker.unblock():
+                self._apply()
+
+    def finished(self, item):
+        """After ``item``: a transactional test ends by emptying every table."""
+        if self.ready and uses_database(item) and is_transactional(item):
+            self.loaded = False
+
+    def _apply(self):
+        if self.wanted and not self.loaded:
+            self._empty()  # a half-filled database (a failed test's rows) would clash
+            from catalog.loading import fixture_files, load_files
+
+            self.report = load_files(fixture_files())
+            self.loaded = True
+            self.loads += 1
+        elif not self.wanted and self.loaded:
+            self._empty()
+            self.loaded = False
+
+    @staticmethod
+    def _empty():
+        """Delete every row of the catalogue's tables (records, links, history), ids reset."""
+        tables = [
+            model._meta.db_table
+            for model in apps.get_app_config("catalog").get_models(include_auto_created=True)
+        ]
+        statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True)
+        connection.ops.execute_sql_flush(statements)
+
+
+shared = SharedCatalogue()
