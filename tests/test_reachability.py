@@ -5,8 +5,10 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit
 
 import pytest
+from django.test import Client
 
 from catalog.models import Case, Company, Policy
+from tests.shared_catalogue import shared
 
 # Paths the crawl leaves alone: files, the admin, the language switcher, other languages' copies.
 SKIP_PREFIXES = ("/static/", "/media/", "/admin/", "/i18n/", "/zh-hans/")
@@ -61,14 +63,16 @@ def crawl(client, start="/"):
     return seen
 
 
-@pytest.fixture
-def crawled(client, catalogue):
-    client.raise_request_exception = False
-    return crawl(client)
+@pytest.fixture(scope="module")
+def crawled(django_db_blocker):
+    """The site crawled once for this module's tests. The tests ask for the shared catalogue,
+    which is committed before any fixture of theirs runs; the crawl only reads it."""
+    assert shared.loaded, "the crawl needs the shared catalogue"
+    with django_db_blocker.unblock():
+        return crawl(Client(raise_request_exception=False))
 
 
-@pytest.mark.django_db
-def test_every_published_record_is_reachable_from_the_home_page(crawled):
+def test_every_published_record_is_reachable_from_the_home_page(catalogue, crawled):
     missing = [
         row.get_absolute_url()
         for model in (Company, Case, Policy)
@@ -78,16 +82,14 @@ def test_every_published_record_is_reachable_from_the_home_page(crawled):
     assert missing == [], f"not reachable by links from /: {missing}"
 
 
-@pytest.mark.django_db
-def test_no_crawled_page_fails(crawled):
+def test_no_crawled_page_fails(catalogue, crawled):
     failing = {url: status for url, status in crawled.items() if status >= 500}
     assert failing == {}
     broken = {url: status for url, status in crawled.items() if status != 200}
     assert broken == {}, "internal links that do not answer 200"
 
 
-@pytest.mark.django_db
-def test_the_crawl_went_through_the_list_pages_and_their_pagination(crawled):
+def test_the_crawl_went_through_the_list_pages_and_their_pagination(catalogue, crawled):
     for path in ("/companies/", "/cases/", "/policies/", "/people/", "/sectors/", "/regions/"):
         assert path in crawled, path
     assert any(url.startswith("/companies/?") and "page=2" in url for url in crawled)
