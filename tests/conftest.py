@@ -1,23 +1,8 @@
+from contextlib import contextmanager
+
 import pytest
 
-from tests.shared_catalogue import shared, sort_key
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """After pytest-django's order (plain, transactional, no database): tests reading the real
-    catalogue first in each group, so that each test process loads it once (a stable sort)."""
-    items.sort(key=sort_key)
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item):
-    shared.prepare(item)
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_runtest_teardown(item, nextitem):
-    shared.finished(item)
+from tests.shared_catalogue import shared
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +28,21 @@ def catalogue(db):
 
         return load_files(fixture_files())
     return shared.report
+
+
+@pytest.fixture(scope="module")
+def read_shared_catalogue(django_db_blocker):
+    """For a module-scoped fixture that reads the shared catalogue once for several tests (a
+    crawl, a dump): ``with read_shared_catalogue(): ...`` gives it the database. The tests
+    themselves ask for ``catalogue``, which commits the catalogue before any fixture runs."""
+
+    @contextmanager
+    def reading():
+        assert shared.loaded, "the tests using this fixture must ask for `catalogue` too"
+        with django_db_blocker.unblock():
+            yield
+
+    return reading
 
 
 @pytest.fixture(autouse=True)

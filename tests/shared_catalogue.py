@@ -8,12 +8,16 @@ always saw: the catalogue's tables are emptied (once, when the first such test c
 run.
 
 Where each test stands is decided before its fixtures are set up (the test's own transaction
-begins there), by ``prepare(item)``; the conftest calls it from ``pytest_runtest_setup``. Tests
-are sorted so that those needing the catalogue come first (``sort_key``): each process then loads
-it once and empties it once. Any order still gives each test the database it asks for, at the
-cost of loading again.
+begins there), by ``prepare(item)`` from ``pytest_runtest_setup``. Tests are sorted so that those
+needing the catalogue come first (``sort_key``): each process then loads it once and empties it
+once. Any order still gives each test the database it asks for, at the cost of loading again;
+the end of each run says how many loads there were.
+
+This module is a pytest plugin (``-p tests.shared_catalogue`` in pyproject.toml), so that the
+run's controller sees its hooks too; the fixtures are in tests/conftest.py.
 """
 
+import pytest
 from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection
@@ -116,3 +120,52 @@ class SharedCatalogue:
 
 
 shared = SharedCatalogue()
+
+
+# --- pytest hooks -----------------------------------------------------------------------------
+
+CATALOGUE_LOADS = pytest.StashKey[list]()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order (plain, transactional, no database): tests reading the real
+    catalogue first in each group, so that each test process loads it once (a stable sort)."""
+    items.sort(key=sort_key)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    shared.prepare(item)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    shared.finished(item)
+
+
+def pytest_sessionfinish(session):
+    """Each test process counts its loads of the catalogue (xdist hands them to the controller)."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["catalogue_loads"] = shared.loads
+    elif not getattr(session.config.option, "numprocesses", None):  # no workers: it ran here
+        session.config.stash.setdefault(CATALOGUE_LOADS, []).append(shared.loads)
+
+
+def pytest_testnodedown(node, error):
+    loads = getattr(node, "workeroutput", {}).get("catalogue_loads")
+    if loads is not None:
+        node.config.stash.setdefault(CATALOGUE_LOADS, []).append(loads)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    loads = config.stash.get(CATALOGUE_LOADS, [])
+    if any(loads):
+        warning = (
+            " (more than once in one: see tests/shared_catalogue.py)" if max(loads) > 1 else ""
+        )
+        terminalreporter.write_line(
+            f"shared catalogue: loaded {sum(loads)} time(s) in {len(loads)} test process(es)"
+            + warning
+        )

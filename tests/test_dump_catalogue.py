@@ -31,28 +31,30 @@ def _keys(records):
     return keys
 
 
-@pytest.fixture
-def dumped(catalogue, tmp_path):
-    folder = tmp_path / "dumped"
+@pytest.fixture(scope="module")
+def dumped(read_shared_catalogue, tmp_path_factory):
+    """The shared catalogue dumped once for this module's tests (which ask for it too)."""
+    folder = tmp_path_factory.mktemp("dumped")
     out = io.StringIO()
-    call_command("dump_catalogue", "--output", str(folder), stdout=out)
+    with read_shared_catalogue():
+        call_command("dump_catalogue", "--output", str(folder), stdout=out)
     assert f"Wrote {folder / '00_sources.json'}" in out.getvalue()
     return folder
 
 
-def test_dump_writes_every_file_of_the_layout(dumped):
+def test_dump_writes_every_file_of_the_layout(catalogue, dumped):
     assert sorted(p.name for p in dumped.glob("*.json")) == sorted(LAYOUT)
     assert sorted(LAYOUT) == sorted(p.name for p in FIXTURES.glob("*.json"))
 
 
-def test_reloading_the_dump_writes_nothing(dumped):
+def test_reloading_the_dump_writes_nothing(catalogue, dumped):
     report = load_files(sorted(dumped.glob("*.json")))
 
     assert report.changes == 0
     assert sum(report.unchanged.values()) > 0
 
 
-def test_dump_holds_the_same_records_in_the_same_files(dumped):
+def test_dump_holds_the_same_records_in_the_same_files(catalogue, dumped):
     for name in LAYOUT:
         committed = _keys(_records(FIXTURES / name))
         written = _keys(_records(dumped / name))
@@ -60,14 +62,14 @@ def test_dump_holds_the_same_records_in_the_same_files(dumped):
         assert len(set(written)) == len(written), f"{name} repeats a record"
 
 
-def test_dump_leaves_out_ids_and_automatic_fields(dumped):
+def test_dump_leaves_out_ids_and_automatic_fields(catalogue, dumped):
     for name in LAYOUT:
         for item in _records(dumped / name):
             assert set(item) == {"model", "fields"}
             assert not AUTOMATIC_FIELDS & set(item["fields"]), item["model"]
 
 
-def test_dump_is_json_with_unescaped_chinese_and_indent_2(dumped):
+def test_dump_is_json_with_unescaped_chinese_and_indent_2(catalogue, dumped):
     text = (dumped / "60_people.json").read_text(encoding="utf-8")
     assert '"name_zh": "習近平"' in text
     assert "\\u" not in text
@@ -75,7 +77,7 @@ def test_dump_is_json_with_unescaped_chinese_and_indent_2(dumped):
     assert text.endswith("]\n")
 
 
-def test_dumped_files_equal_the_committed_files_byte_for_byte(dumped):
+def test_dumped_files_equal_the_committed_files_byte_for_byte(catalogue, dumped):
     """Committed fixtures are in the dump's own layout, so editing the catalogue in the admin and
     dumping it gives a diff that shows only what changed."""
     differ = {
@@ -88,7 +90,7 @@ def test_dumped_files_equal_the_committed_files_byte_for_byte(dumped):
     )
 
 
-def test_dumping_twice_gives_the_same_bytes(dumped, tmp_path):
+def test_dumping_twice_gives_the_same_bytes(catalogue, dumped, tmp_path):
     again = tmp_path / "again"
     dump(again)
     for name in LAYOUT:

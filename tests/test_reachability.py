@@ -8,7 +8,6 @@ import pytest
 from django.test import Client
 
 from catalog.models import Case, Company, Policy
-from tests.shared_catalogue import shared
 
 # Paths the crawl leaves alone: files, the admin, the language switcher, other languages' copies.
 SKIP_PREFIXES = ("/static/", "/media/", "/admin/", "/i18n/", "/zh-hans/")
@@ -64,11 +63,9 @@ def crawl(client, start="/"):
 
 
 @pytest.fixture(scope="module")
-def crawled(django_db_blocker):
-    """The site crawled once for this module's tests. The tests ask for the shared catalogue,
-    which is committed before any fixture of theirs runs; the crawl only reads it."""
-    assert shared.loaded, "the crawl needs the shared catalogue"
-    with django_db_blocker.unblock():
+def crawled(read_shared_catalogue):
+    """The site crawled once for this module's tests (which ask for the shared catalogue)."""
+    with read_shared_catalogue():
         return crawl(Client(raise_request_exception=False))
 
 

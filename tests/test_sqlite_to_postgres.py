@@ -28,6 +28,9 @@ import pytest
 
 from tests.test_production_settings import ROOT, production_env
 
+# The deployment's own commands in real processes, half a minute: outside `make test-fast`.
+pytestmark = pytest.mark.smoke
+
 PG_BASE = os.environ.get("CI_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
 
