@@ -48,14 +48,17 @@ def is_transactional(item):
 
 def sort_key(item):
     """Within each of pytest-django's groups (plain database tests, transactional tests,
-    others), the tests that read the catalogue first."""
+    others), the tests that read the catalogue first. Before all of them the smoke tests, which
+    take long and use no test database: started first, they keep to one worker and do not leave
+    it working alone at the end."""
     if not uses_database(item):
         group = 2
     elif is_transactional(item):
         group = 1
     else:
         group = 0
-    return (group, 0 if wants_catalogue(item) else 1)
+    smoke = item.get_closest_marker("smoke") is not None
+    return (0 if smoke else 1, group, 0 if wants_catalogue(item) else 1)
 
 
 class SharedCatalogue:

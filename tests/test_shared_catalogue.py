@@ -17,16 +17,16 @@ class Marker:
 class Item:
     """What the plugin reads of a pytest item: its fixtures and its django_db marker."""
 
-    def __init__(self, name, *fixtures, marker=None):
+    def __init__(self, name, *fixtures, marker=None, smoke=False):
         self.name = name
         self.fixturenames = list(fixtures)
-        self.marker = marker
+        self.markers = {"django_db": marker, "smoke": Marker() if smoke else None}
 
     def get_closest_marker(self, name):
-        return self.marker if name == "django_db" else None
+        return self.markers.get(name)
 
 
-def test_catalogue_tests_come_first_within_each_group_and_the_order_is_otherwise_kept():
+def test_smoke_first_then_catalogue_tests_first_within_each_group_the_order_otherwise_kept():
     items = [
         Item("plain", "db"),
         Item("no-database"),
@@ -36,8 +36,10 @@ def test_catalogue_tests_come_first_within_each_group_and_the_order_is_otherwise
         Item("browser", "live_catalogue", "catalogue", "db"),
         Item("live", "live_server"),
         Item("marked-transactional", marker=Marker(transaction=True)),
+        Item("smoke", smoke=True),
     ]
     assert [item.name for item in sorted(items, key=sort_key)] == [
+        "smoke",
         "reads",
         "browser",
         "plain",
