@@ -14,3 +14,6 @@ CACHES = {
 # runserver) instead of scanning a STATIC_ROOT that does not exist.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The browser tests' live server answers each request in a thread of its own: a connection kept
+# open there (CONN_MAX_AGE) would outlive the test database and stop it from being dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
