@@ -83,10 +83,13 @@ def fixture_files(directories=None):
 
 
 def _describe(record):
-    fields = record.get("fields", {}) if isinstance(record, dict) else {}
-    key = fields.get("slug") or fields.get("ref") or record.get("pk") if fields else None
-    model = record.get("model", "?") if isinstance(record, dict) else "?"
-    return f"{model} {key!r}" if key else model
+    if not isinstance(record, dict):
+        return "?"
+    fields = record.get("fields")
+    fields = fields if isinstance(fields, dict) else {}
+    key = fields.get("slug") or fields.get("ref") or record.get("pk")
+    model = record.get("model", "?")
+    return f"{model} {key!r}" if key else str(model)
 
 
 def edited_by_a_person(instance):
@@ -518,6 +521,5 @@ def load_files(files, using=DEFAULT_DB_ALIAS, overwrite_edits=False):
 
 
 def _messages(error):
-    if hasattr(error, "message_dict"):
-        return [f"{name}: {' '.join(msgs)}" for name, msgs in error.message_dict.items()]
-    return list(error.messages)
+    # full_clean() and the foreign key checks both raise errors keyed by field.
+    return [f"{name}: {' '.join(msgs)}" for name, msgs in error.message_dict.items()]

@@ -420,3 +420,149 @@ def test_loading_the_real_catalogue_twice_writes_nothing(catalogue):
     assert catalogue.changes > 0
     again = load_files(fixture_files())
     assert again.changes == 0
+
+
+# --- records the loader refuses, each with a message that says what is wrong --------------
+
+BAD_RECORDS = [
+    pytest.param("a string", 'a record is an object with "model" and "fields"', id="not-object"),
+    pytest.param(
+        {"model": "catalog.sector", "fields": ["bci"]},
+        'a record is an object with "model" and "fields"',
+        id="fields-not-object",
+    ),
+    pytest.param(
+        {"model": "auth.group", "fields": {"name": "editors"}},
+        "auth.group has no natural key the loader can use",
+        id="model-without-natural-key",
+    ),
+    pytest.param(
+        {**SECTOR, "fields": {**SECTOR["fields"], "slug": "other", "colour": "red"}},
+        "catalog.sector has no field named 'colour'",
+        id="unknown-field",
+    ),
+    pytest.param(
+        {**COMPANY, "fields": {**COMPANY["fields"], "slug": "other", "sectors": "bci"}},
+        "sectors: a list of natural keys is expected",
+        id="links-not-a-list",
+    ),
+    pytest.param(
+        {**SECTOR, "fields": {**SECTOR["fields"], "slug": "other", "id": 5}},
+        "id: not a field a fixture can set",
+        id="database-id-field",
+    ),
+    pytest.param(
+        {**COMPANY, "fields": {**COMPANY["fields"], "slug": "other", "citations": []}},
+        "citations: not a field a fixture can set",
+        id="reverse-relation",
+    ),
+    pytest.param(
+        {**COMPANY, "fields": {**COMPANY["fields"], "slug": "other", "founded_on": "2022-13-45"}},
+        "founded_on: ",
+        id="bad-date",
+    ),
+    pytest.param(
+        {**CITATION, "fields": {**CITATION["fields"], "ref": "other", "source": 999999}},
+        "source: catalog.source matching 999999 does not exist",
+        id="unknown-database-id",
+    ),
+    pytest.param(
+        {**CITATION, "fields": {**CITATION["fields"], "ref": "other", "source": "abc"}},
+        "source: catalog.source matching 'abc' does not exist",
+        id="malformed-database-id",
+    ),
+    pytest.param(
+        {**CITATION, "fields": {**CITATION["fields"], "ref": "other", "source": None}},
+        "source: This field cannot be null.",
+        id="required-reference-missing",
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("record", "message"), BAD_RECORDS)
+def test_a_malformed_record_is_refused_with_what_is_wrong(fixture_dir, record, message):
+    write(fixture_dir, "20_more.json", [record])
+
+    with pytest.raises(FixtureError) as excinfo:
+        load_files(fixture_files([fixture_dir]))
+
+    assert str(excinfo.value).startswith("20_more.json, record 1 (")
+    assert message in str(excinfo.value)
+    assert counts() == dict.fromkeys(counts(), 0)
+
+
+@pytest.mark.django_db
+def test_a_fixture_that_is_not_a_list_is_refused(fixture_dir):
+    (fixture_dir / "20_more.json").write_text(json.dumps(SECTOR), encoding="utf-8")
+
+    with pytest.raises(FixtureError, match=r"20_more\.json: a fixture must be a JSON list"):
+        load_files(fixture_files([fixture_dir]))
+
+
+@pytest.mark.django_db
+def test_a_reference_may_name_a_stored_row_by_its_database_id(fixture_dir):
+    load_files(fixture_files([fixture_dir]))
+    source = models.Source.objects.get()
+    by_id = {**CITATION, "fields": {**CITATION["fields"], "ref": "by-id", "source": source.pk}}
+    write(fixture_dir, "20_more.json", [by_id])
+
+    load_files(fixture_files([fixture_dir]))
+
+    assert models.Citation.objects.get(ref="by-id").source == source
+
+
+@pytest.mark.django_db
+def test_changed_references_and_links_are_updated(fixture_dir):
+    load_files(fixture_files([fixture_dir]))
+    other_source = {**SOURCE, "fields": {**SOURCE["fields"], "slug": "other-source"}}
+    other_sector = {**SECTOR, "fields": {**SECTOR["fields"], "slug": "chips", "name_en": "Chips"}}
+    write(fixture_dir, "00_base.json", [SOURCE, SECTOR, other_source, other_sector])
+    company = json.loads(json.dumps(COMPANY))
+    company["fields"]["sectors"] = [["bci"], ["chips"]]
+    citation = json.loads(json.dumps(CITATION))
+    citation["fields"]["source"] = ["other-source"]
+    write(fixture_dir, "10_companies.json", [company, citation])
+
+    report = load_files(fixture_files([fixture_dir]))
+
+    assert report.updated["catalog.company"] == report.updated["catalog.citation"] == 1
+    zhiran = models.Company.objects.get(slug="zhiran")
+    assert sorted(s.slug for s in zhiran.sectors.all()) == ["bci", "chips"]
+    assert zhiran.citations.get().source.slug == "other-source"
+
+    # The links changed only: a stored sector instead of a new one.
+    company["fields"]["sectors"] = [["chips"]]
+    write(fixture_dir, "10_companies.json", [company, citation])
+    report = load_files(fixture_files([fixture_dir]))
+    assert report.updated["catalog.company"] == 1
+    assert [s.slug for s in zhiran.sectors.all()] == ["chips"]
+    assert load_files(fixture_files([fixture_dir])).changes == 0
+
+
+@pytest.mark.django_db
+def test_a_database_rule_the_model_checks_miss_names_the_record(fixture_dir, monkeypatch):
+    # The database keeps its own rules: a record that passes the model's checks but breaks one
+    # is still refused, named, and nothing is written.
+    monkeypatch.setattr(models.Citation, "clean", lambda self: None)
+    blank = {**CITATION, "fields": {**CITATION["fields"], "ref": "blank", "quote": "   "}}
+    write(fixture_dir, "20_more.json", [blank])
+
+    with pytest.raises(FixtureError) as excinfo:
+        load_files(fixture_files([fixture_dir]))
+
+    assert str(excinfo.value).startswith("20_more.json, record 1 (catalog.citation 'blank')")
+    assert counts() == dict.fromkeys(counts(), 0)
+
+
+@pytest.mark.django_db
+def test_a_change_that_breaks_a_database_rule_names_the_record(fixture_dir, monkeypatch):
+    load_files(fixture_files([fixture_dir]))
+    monkeypatch.setattr(models.Citation, "clean", lambda self: None)
+    blank = {**CITATION, "fields": {**CITATION["fields"], "quote": "   "}}
+    write(fixture_dir, "10_companies.json", [COMPANY, blank])
+
+    with pytest.raises(FixtureError, match=r"10_companies\.json, record 2 \(catalog\.citation"):
+        load_files(fixture_files([fixture_dir]))
+
+    assert models.Citation.objects.get().quote == CITATION["fields"]["quote"]
