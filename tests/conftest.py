@@ -9,6 +9,8 @@ from tests.shared_catalogue import shared
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database, then the shared catalogue if the first test wants it."""
     shared.database_created(django_db_blocker)
+    yield
+    shared.release_connections(django_db_blocker)
 
 
 @pytest.fixture(autouse=True)
