@@ -1,18 +1,30 @@
 """Facet counts: for each option of a facet, how many rows match it given the other active filters.
 
-Each facet costs one query whatever the number of rows: the rows that pass every other filter are
-counted per option in the database (choices, flags, yes/no) or as (row, option) pairs rolled up a
-tree in Python (sectors, regions), so that a parent option counts the rows of its children too.
-Options with no match are hidden unless the visitor selected them.
+Every count is made in the database, one query a facet (two for organisations), whatever the
+number of rows: choices, flags and yes/no by ``GROUP BY`` or conditional counts; the sector and
+region trees by grouping the link rows through the trees' ancestor pairs (a parent counts its
+children's rows, each row once), which the page already holds in memory; organisations by
+grouping the link rows, of which only the best-counted are named. Options with no match are
+hidden unless the visitor selected them.
+
+A facet shows at most ``FACET_LIMIT`` options: the ones with the most matches, the selected ones
+always, and (for a tree) the nodes above them. Such a facet has a search box of its own
+(``<facet>_find``) that shows the options whose names match instead; it narrows the options, not
+the list.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, Q, Value
+from django.db import connections
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
 
 from . import models
 from .models import CHANGE_FIELDS, LEVER_FIELDS
+from .search import normalise
+
+FACET_LIMIT = 30
+FIND_SUFFIX = "_find"
 
 
 @dataclass
@@ -31,6 +43,18 @@ class Facet:
     legend: str
     options: list[Option] = field(default_factory=list)
     multiple: bool = True
+    # Options with matches in all (shown or not), and the facet's own search, when it has one.
+    total: int = 0
+    findable: bool = False
+    find: str = ""
+
+    @property
+    def find_name(self):
+        return f"{self.name}{FIND_SUFFIX}"
+
+    @property
+    def hidden_count(self):
+        return max(self.total - sum(1 for o in self.options if o.count), 0)
 
     @property
     def has_selection(self):
@@ -120,59 +144,153 @@ def rows_per_node(pairs, nodes):
     return rows
 
 
+def tree_counts(queryset, relation, nodes):
+    """node pk -> how many rows of ``queryset`` link (through ``relation``, a foreign key or a
+    many-to-many field) to the node or to a node below it, each row once: one query.
+
+    The link rows are joined to the (node, ancestor) pairs of the tree, which the caller holds in
+    memory and which are sent as a ``VALUES`` list, and counted per ancestor.
+    """
+    pairs = [(node, ancestor) for node, chain in _ancestors(nodes).items() for ancestor in chain]
+    if not pairs:
+        return {}
+    model = queryset.model
+    model_field = model._meta.get_field(relation)
+    connection = connections[queryset.db]
+    quote = connection.ops.quote_name
+    if model_field.many_to_many:
+        table = model_field.remote_field.through._meta.db_table
+        row_column, node_column = model_field.m2m_column_name(), model_field.m2m_reverse_name()
+    else:
+        table, row_column, node_column = (
+            model._meta.db_table,
+            model._meta.pk.column,
+            model_field.column,
+        )
+    ids_sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    values = ", ".join(f"({int(node)}, {int(ancestor)})" for node, ancestor in pairs)
+    sql = (
+        f"WITH tree_pairs (node, ancestor) AS (VALUES {values}) "
+        f"SELECT tree_pairs.ancestor, COUNT(DISTINCT link.{quote(row_column)}) "
+        f"FROM {quote(table)} link JOIN tree_pairs ON tree_pairs.node = link.{quote(node_column)} "
+        f"WHERE link.{quote(row_column)} IN ({ids_sql}) GROUP BY tree_pairs.ancestor"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
+
+
+def _find_text(filterset, name):
+    data = filterset.data
+    raw = data.get(f"{name}{FIND_SUFFIX}", "") if hasattr(data, "get") else ""
+    return " ".join(str(raw).split())[:100]
+
+
+def _matches(text, terms):
+    folded = normalise(text)
+    return all(term in folded for term in terms)
+
+
 def tree_facet(filterset, queryset, name, relation, nodes):
-    rows = rows_per_node(queryset.values_list("pk", relation), nodes)
+    counts = tree_counts(queryset, relation, nodes)
     selected = _selected(filterset, name)
-    options = []
-    for node, depth in _tree_order(nodes):
-        count = len(rows.get(node.pk, ()))
-        if count or node.slug in selected:
-            options.append(
-                Option(
-                    value=node.slug,
-                    label=node.name_en,
-                    label_zh=node.name_zh,
-                    count=count,
-                    selected=node.slug in selected,
-                    depth=depth,
-                )
-            )
-    return options
+    ordered = [
+        (node, depth)
+        for node, depth in _tree_order(nodes)
+        if counts.get(node.pk) or node.slug in selected
+    ]
+    find = _find_text(filterset, name)
+    keep = None
+    if find:
+        terms = normalise(find).split()
+        keep = {
+            node.pk
+            for node, _depth in ordered
+            if node.slug in selected or _matches(f"{node.name_zh} {node.name_en}", terms)
+        }
+    elif len(ordered) > FACET_LIMIT:
+        best = sorted(ordered, key=lambda pair: -counts.get(pair[0].pk, 0))[:FACET_LIMIT]
+        keep = {node.pk for node, _depth in best} | {
+            node.pk for node, _depth in ordered if node.slug in selected
+        }
+    if keep is not None:
+        # The nodes above each option shown, so that it is read in its place in the tree.
+        parent = {node.pk: node.parent_id for node in nodes}
+        for pk in list(keep):
+            current = parent.get(pk)
+            while current is not None and current not in keep:
+                keep.add(current)
+                current = parent.get(current)
+    options = [
+        Option(
+            value=node.slug,
+            label=node.name_en,
+            label_zh=node.name_zh,
+            count=counts.get(node.pk, 0),
+            selected=node.slug in selected,
+            depth=depth,
+        )
+        for node, depth in ordered
+        if keep is None or node.pk in keep
+    ]
+    total = sum(1 for node, _depth in ordered if counts.get(node.pk))
+    return options, total, find
+
+
+def _link_table(model, relation):
+    """(link model, its field naming the row, its field naming the organisation)."""
+    if relation == "roles__company":
+        return models.CaseCompany, "case", "company"
+    model_field = model._meta.get_field(relation)
+    return (
+        model_field.remote_field.through,
+        model_field.m2m_field_name(),
+        model_field.m2m_reverse_field_name(),
+    )
 
 
 def related_facet(filterset, queryset, name, relation):
     """Organisations linked to the rows (a case's organisations, a policy's issuers): only those
-    the visitor may see, as the filter itself accepts only those."""
+    the visitor may see, as the filter itself accepts only those. One query counts the link rows
+    per organisation and returns the selected ones and the best-counted, with how many there are
+    in all; the facet's own search narrows them to those whose names match."""
+    link, row, target = _link_table(queryset.model, relation)
+    links = link._base_manager.filter(**{f"{row}__in": queryset.order_by().values("pk")})
     if not filterset.shows_drafts:
-        queryset = queryset.filter(**{f"{relation}__published": True})
-    rows = queryset.values_list(
-        "pk", f"{relation}__slug", f"{relation}__name_en", f"{relation}__name_zh"
-    )
-    counts, labels = defaultdict(set), {}
-    for row_pk, slug, name_en, name_zh in rows:
-        if slug is None:
-            continue
-        counts[slug].add(row_pk)
-        labels[slug] = (name_en, name_zh)
-    # A chosen organisation that no row matches any more keeps its name.
-    for slug, row in filterset.chosen_rows(name).items():
-        labels.setdefault(slug, (row.name_en, row.name_zh))
+        links = links.filter(**{f"{target}__published": True})
+    find = _find_text(filterset, name)
+    for term in normalise(find).split():
+        links = links.filter(**{f"{target}__search_text__contains": term})
+    chosen = filterset.chosen_rows(name)
     selected = _selected(filterset, name)
-    options = [
-        Option(
-            value=slug,
-            label=labels[slug][0],
-            label_zh=labels[slug][1],
-            count=len(counts.get(slug, ())),
-            selected=slug in selected,
+    chosen_pks = [row.pk for row in chosen.values()]
+    fields = (target, f"{target}__slug", f"{target}__name_en", f"{target}__name_zh")
+    best = (
+        links.order_by()
+        .values_list(*fields)
+        .annotate(
+            n=Count(row, distinct=True),
+            total=Window(Count("*")),
+            first=Case(When(**{f"{target}__in": chosen_pks}, then=0), default=1),
         )
-        for slug in {*counts, *(selected & set(labels))}
+        .order_by("first", "-n", f"{target}__name_en")
+        .values_list(*fields, "n", "total")[: FACET_LIMIT + len(chosen_pks)]
+    )
+    rows = list(best)
+    total = rows[0][-1] if rows else 0
+    options = [
+        Option(value=slug, label=name_en, label_zh=name_zh, count=count, selected=slug in selected)
+        for _pk, slug, name_en, name_zh, count, _total in rows
     ]
-    # A value that names no organisation (refused by the form) stays ticked, so it can be removed.
-    for slug in sorted(selected - set(labels)):
-        options.append(Option(value=slug, label=slug, count=0, selected=True))
+    # A chosen organisation that no row matches any more keeps its name; a value that names no
+    # organisation (refused by the form) stays ticked, so that it can be removed.
+    known = {option.value for option in options}
+    for slug in sorted(selected - known):
+        row_ = chosen.get(slug)
+        label, label_zh = (row_.name_en, row_.name_zh) if row_ else (slug, "")
+        options.append(Option(value=slug, label=label, label_zh=label_zh, count=0, selected=True))
     options.sort(key=lambda option: (-option.count, option.label.casefold()))
-    return options
+    return options, total, find
 
 
 def choice_facet(filterset, queryset, name, field_name, choices):
@@ -221,9 +339,18 @@ def build_facets(filterset, base_queryset, trees):
     for name in filterset.facets:
         queryset = filterset.filter_without(base_queryset, {name})
         options = _options(filterset, queryset, name, trees)
-        legend = str(filterset.filters[name].label)
-        multiple = name not in YES_NO_FACETS
-        facets.append(Facet(name=name, legend=legend, options=options, multiple=multiple))
+        facet = Facet(
+            name=name,
+            legend=str(filterset.filters[name].label),
+            multiple=name not in YES_NO_FACETS,
+        )
+        if isinstance(options, tuple):  # a facet that may hold more options than it shows
+            options, facet.total, facet.find = options
+            facet.findable = facet.total > FACET_LIMIT or bool(facet.find)
+        else:
+            facet.total = sum(1 for option in options if option.count)
+        facet.options = options
+        facets.append(facet)
     return facets
 
 
