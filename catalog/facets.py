@@ -133,17 +133,6 @@ def _selected(filterset, name):
     return {str(v) for v in values}
 
 
-def rows_per_node(pairs, nodes):
-    """node pk -> the set of row pks linked to the node or to any node below it, from
-    (row pk, node pk) pairs: a parent counts its children's rows, each row once."""
-    chains = _ancestors(nodes)
-    rows = defaultdict(set)
-    for row_pk, node_pk in pairs:
-        for ancestor in chains.get(node_pk, ()):
-            rows[ancestor].add(row_pk)
-    return rows
-
-
 def tree_counts(queryset, relation, nodes):
     """node pk -> how many rows of ``queryset`` link (through ``relation``, a foreign key or a
     many-to-many field) to the node or to a node below it, each row once: one query.

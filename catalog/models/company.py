@@ -42,11 +42,11 @@ class CompanyQuerySet(PublishableQuerySet):
         )
 
     def for_detail(self, user):
-        """An organisation's page: everything it shows, in a fixed number of queries.
+        """An organisation's page: everything it shows, in a fixed number of queries; its cases,
+        which may be thousands, are counted and listed in part by the page (catalog.views.details).
 
         Related rows that have a published flag are limited to those ``user`` may see.
         """
-        from .case import Case, CaseCompany
         from .funding import FundingRound, Investment
         from .metric import Metric
         from .people import Person, Quote
@@ -69,12 +69,6 @@ class CompanyQuerySet(PublishableQuerySet):
                 "sectors",
                 cited(),
                 Prefetch("subsidiaries", queryset=visible.order_by("name_en")),
-                Prefetch(
-                    "case_roles",
-                    queryset=CaseCompany.objects.filter(case__in=Case.objects.visible_to(user))
-                    .select_related("case")
-                    .order_by("-case__start_year", "case__title_en"),
-                ),
                 Prefetch(
                     "funding_rounds",
                     queryset=FundingRound.objects.prefetch_related(

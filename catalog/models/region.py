@@ -32,32 +32,14 @@ class RegionQuerySet(models.QuerySet):
         return self.filter(Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids))
 
     def for_detail(self, user):
-        """A region's page: parent, the places within (two levels down), and the organisations,
-        cases, figures and policies of the region and of those places, as ``user`` may see them."""
-        from .case import Case
-        from .company import Company
+        """A region's page: parent, the places within (two levels down) and the region's
+        figures, as ``user`` may see them. Its organisations, cases and policies, with those of
+        every place within, are counted and listed in part by the page (catalog.views.details)."""
         from .metric import Metric
-        from .policy import Policy
         from .provenance import cited
 
-        def members():
-            return [
-                models.Prefetch("companies", queryset=Company.objects.visible_to(user)),
-                models.Prefetch("cases", queryset=Case.objects.visible_to(user)),
-                models.Prefetch("policies", queryset=Policy.objects.visible_to(user)),
-            ]
-
         return self.select_related("parent__parent").prefetch_related(
-            models.Prefetch(
-                "children",
-                queryset=Region.objects.prefetch_related(
-                    *members(),
-                    models.Prefetch(
-                        "children", queryset=Region.objects.prefetch_related(*members())
-                    ),
-                ),
-            ),
-            *members(),
+            "children__children",
             models.Prefetch(
                 "metrics",
                 queryset=Metric.objects.visible_to(user)

@@ -24,24 +24,16 @@ class SectorQuerySet(models.QuerySet):
         return self.filter(Q(pk__in=ids) | Q(parent__in=ids))
 
     def for_detail(self, user):
-        """A sector's page: parent, sub-sectors, and the organisations, cases, figures, policies
-        and quotes of the sector and of its sub-sectors, as ``user`` may see them."""
-        from .case import Case
-        from .company import Company
+        """A sector's page: parent, sub-sectors, and the figures, policies and quotes of the
+        sector, as ``user`` may see them. Its organisations and cases, which may be thousands,
+        are counted and listed in part by the page (catalog.views.details)."""
         from .metric import Metric
         from .people import Person, Quote
         from .policy import Policy
         from .provenance import cited
 
-        def members():
-            return [
-                models.Prefetch("companies", queryset=Company.objects.visible_to(user)),
-                models.Prefetch("cases", queryset=Case.objects.visible_to(user)),
-            ]
-
         return self.select_related("parent").prefetch_related(
-            models.Prefetch("children", queryset=Sector.objects.prefetch_related(*members())),
-            *members(),
+            "children",
             models.Prefetch(
                 "metrics",
                 queryset=Metric.objects.visible_to(user)

@@ -4,12 +4,64 @@ Each view calls its model's ``for_detail(user)`` queryset, which loads the page'
 fixed number of queries and leaves out unpublished ones for the public. Staff see drafts, marked.
 """
 
+from dataclasses import dataclass
+
+from django.db.models import Count, Window
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Case, Citation, Company, Person, Policy, Region, Sector, Source
+from ..models import (
+    Case,
+    CaseCompany,
+    Citation,
+    Company,
+    Person,
+    Policy,
+    Region,
+    Sector,
+    Source,
+)
+
+# A related list on a detail page shows at most this many rows, then links to the list page
+# that holds them all: a sector may have tens of thousands of cases.
+RELATED_LIMIT = 50
+
+
+@dataclass
+class Related:
+    """The first rows of a related list, how many there are in all, and the list page that
+    shows them all."""
+
+    rows: list
+    total: int
+    url: str = ""
+
+    @property
+    def more(self):
+        return self.total - len(self.rows)
+
+    def __bool__(self):
+        return self.total > 0
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+def _first(queryset, url=""):
+    """The first ``RELATED_LIMIT`` rows of ``queryset`` and their number in all, in one query."""
+    rows = list(queryset.annotate(related_total=Window(Count("*")))[:RELATED_LIMIT])
+    return Related(rows, rows[0].related_total if rows else 0, url)
+
+
+def _members(model, relation, tree_model, node, user):
+    """The rows of ``model`` visible to ``user`` in ``node`` or any node below it, as the list
+    page filtered by the node finds them, in name order."""
+    nodes = tree_model.objects.with_descendants([node])
+    inside = model.objects.filter(**{f"{relation}__in": nodes}).values("pk")
+    order = ("name_en", "pk") if model is Company else ("title_en", "pk")
+    return model.objects.visible_to(user).filter(pk__in=inside).order_by(*order)
 
 
 def _shows_drafts(user):
@@ -43,14 +95,9 @@ def _sources(*citation_lists):
     return sorted(sources.values(), key=lambda entry: (-entry["count"], entry["source"].title))
 
 
-def _by_name(rows, key="name_en"):
-    """Rows without duplicates, in order of ``key``."""
-    unique = {row.pk: row for row in rows}
-    return sorted(unique.values(), key=lambda row: (getattr(row, key) or "").casefold())
-
-
 def _filtered_lists(name, slug, *lists):
-    """Links to list pages filtered by one sector or region: {"companies": "/companies/?..."}."""
+    """Links to list pages filtered by one sector, region or organisation:
+    {"companies": "/companies/?..."}."""
     query = QueryDict(mutable=True)
     query[name] = slug
     names = {"companies": "catalog:company_list", "cases": "catalog:case_list"}
@@ -64,8 +111,15 @@ def company_detail(request, slug):
     metrics = list(company.metrics.all())
     quotes = list(company.quotes.all())
     people = list(company.people.all())
+    roles = (
+        CaseCompany.objects.filter(company=company, case__in=Case.objects.visible_to(request.user))
+        .select_related("case")
+        .order_by("-case__start_year", "case__title_en", "pk")
+    )
+    case_list = _filtered_lists("company", company.slug, "cases")["cases"]
     context = {
         "company": company,
+        "case_roles": _first(roles, case_list),
         "parent": _visible(company.parent, request.user),
         "rounds": rounds,
         "metrics": metrics,
@@ -143,15 +197,15 @@ def sector_detail(request, slug):
     metrics = list(sector.metrics.all())
     quotes = list(sector.quotes.all())
     trail = [(sector.parent.name_zh, sector.parent.get_absolute_url())] if sector.parent else []
+    list_urls = _filtered_lists("sector", sector.slug, "companies", "cases")
     context = {
         "sector": sector,
         "children": children,
-        "companies": _by_name(
-            [*sector.companies.all(), *(c for child in children for c in child.companies.all())]
+        "companies": _first(
+            _members(Company, "sectors", Sector, sector, request.user), list_urls["companies"]
         ),
-        "cases": _by_name(
-            [*sector.cases.all(), *(c for child in children for c in child.cases.all())],
-            key="title_en",
+        "cases": _first(
+            _members(Case, "sectors", Sector, sector, request.user), list_urls["cases"]
         ),
         "metrics": metrics,
         "policies": list(sector.policies.all()),
@@ -159,7 +213,7 @@ def sector_detail(request, slug):
         "sources": _sources(
             *(m.citations.all() for m in metrics), *(q.citations.all() for q in quotes)
         ),
-        "list_urls": _filtered_lists("sector", sector.slug, "companies", "cases"),
+        "list_urls": list_urls,
         "crumbs": _crumbs(
             _("Sectors"), reverse("catalog:sector_list"), *trail, (sector.name_zh, None)
         ),
@@ -178,18 +232,23 @@ def _region_ancestors(region):
 def region_detail(request, slug):
     region = get_object_or_404(Region.objects.for_detail(request.user), slug=slug)
     children = list(region.children.all())
-    places = [region, *children, *(grandchild for c in children for grandchild in c.children.all())]
     metrics = list(region.metrics.all())
     trail = [(a.name_zh, a.get_absolute_url()) for a in _region_ancestors(region)]
+    list_urls = _filtered_lists("region", region.slug, "companies", "cases", "policies")
+    user = request.user
     context = {
         "region": region,
         "children": children,
-        "companies": _by_name(c for place in places for c in place.companies.all()),
-        "cases": _by_name((c for place in places for c in place.cases.all()), key="title_en"),
+        "companies": _first(
+            _members(Company, "region", Region, region, user), list_urls["companies"]
+        ),
+        "cases": _first(_members(Case, "regions", Region, region, user), list_urls["cases"]),
         "metrics": metrics,
-        "policies": _by_name((p for place in places for p in place.policies.all()), key="title_en"),
+        "policies": _first(
+            _members(Policy, "regions", Region, region, user), list_urls["policies"]
+        ),
         "sources": _sources(*(m.citations.all() for m in metrics)),
-        "list_urls": _filtered_lists("region", region.slug, "companies", "cases", "policies"),
+        "list_urls": list_urls,
         "crumbs": _crumbs(
             _("Regions"), reverse("catalog:region_list"), *trail, (region.name_zh, None)
         ),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 
 from .. import filters, models
-from ..facets import Trees, build_facets, rows_per_node
+from ..facets import Trees, build_facets, tree_counts
 from ..search import MAX_QUERY_LENGTH, NO_TERMS_MESSAGE, UNSEARCHABLE_MESSAGE, parse_query
 
 PER_PAGE = 20
@@ -91,7 +91,13 @@ class FacetedListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        page = context.get("page_obj")
         context.update(
+            page_links=(
+                page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+                if page
+                else []
+            ),
             facets=build_facets(self.filterset, self.base, self.trees),
             chips=self.chips(),
             filters_valid=self.filters_valid,
@@ -276,13 +282,13 @@ def _tree_page(request, tree):
     nodes = list(tree.model.objects.order_by(*tree.ordering))
     companies = models.Company.objects.visible_to(request.user)
     cases = models.Case.objects.visible_to(request.user)
-    for attribute, pairs in (
-        ("company_count", companies.values_list("pk", tree.company_relation)),
-        ("case_count", cases.values_list("pk", tree.case_relation)),
+    for attribute, rows, relation in (
+        ("company_count", companies, tree.company_relation),
+        ("case_count", cases, tree.case_relation),
     ):
-        rows = rows_per_node(pairs, nodes)
+        counts = tree_counts(rows, relation, nodes)
         for node in nodes:
-            setattr(node, attribute, len(rows.get(node.pk, ())))
+            setattr(node, attribute, counts.get(node.pk, 0))
     query = parse_query(request.GET.get("q", ""))
     error = ""
     if query.unsearchable:
