@@ -9,7 +9,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test test-fast test-browser coverage lint format migrate load superuser check serve clean
-.PHONY: build collectstatic check-deploy
+.PHONY: build collectstatic check-deploy bench
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -113,3 +113,11 @@ serve: install ## Run the site in production mode (gunicorn) on http://127.0.0.1
 	echo "Xinzhi Atlas (production settings, gunicorn) on http://$(HOST):$(PORT)/ (Ctrl-C stops it)."; \
 	echo ""; \
 	exec $(BIN)/gunicorn --config gunicorn.conf.py
+
+# --- Benchmark: the site at scale (docs/performance.md) -----------------------------------------
+# Builds (or reuses) a database with 50,000 generated cases, serves it with gunicorn as serve does,
+# with the page cache off then on, and measures each page with ApacheBench (installed with apt-get
+# when missing). BENCH_CASES=500 BENCH_ORGANISATIONS=100 for a quick run; DATABASE_URL=postgres://…
+# /atlas_bench for PostgreSQL; python scripts/bench.py --help lists the variables.
+bench: install ## Measure the pages at 50,000 cases, uncached and cached (docs/performance.md)
+	$(PY) scripts/bench.py
