@@ -21,4 +21,9 @@ urlpatterns = [
     path("policies/<slug:slug>/", views.policy_detail, name="policy_detail"),
     path("people/<slug:slug>/", views.person_detail, name="person_detail"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
+    path(
+        "sources/<slug:slug>/passages/<str:ref>/",
+        views.citation_redirect,
+        name="citation_redirect",
+    ),
 ]

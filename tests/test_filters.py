@@ -529,3 +529,8 @@ def test_tree_pages_search_their_own_names(client, tree):
     nothing = client.get("/regions/", {"q": "."}).content.decode()
     assert "There is nothing to search for in that text" in nothing
     assert 'href="/regions/hebei/"' not in nothing
+
+
+@pytest.mark.parametrize("path", ["/companies/", "/cases/", "/policies/", "/people/"])
+def test_a_page_number_too_long_to_read_is_past_the_last_page(client, path):
+    assert client.get(path, {"page": "9" * 5000}).status_code == 404

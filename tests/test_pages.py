@@ -182,7 +182,9 @@ def test_every_fact_on_the_company_page_carries_its_verbatim_citation(client, co
 def test_citations_link_to_their_passage_on_the_source_page(client, company, source):
     html = page(client, company)
     citation = models.Citation.objects.get(quote="人均產值提升250%。")
-    assert f'href="/sources/caijing-test/#citation-{citation.ref}"' in html
+    link = f"/sources/caijing-test/passages/{citation.ref}/"
+    assert f'href="{link}"' in html
+    assert client.get(link).url == f"/sources/caijing-test/#citation-{citation.ref}"
     source_page = page(client, source)
     assert f'id="citation-{citation.ref}"' in source_page
     assert "人均產值提升250%。" in source_page
@@ -567,7 +569,7 @@ def test_dongfang_boiler_page_in_the_catalogue(client, catalogue):
     html = page(client, "/companies/dongfang-boiler/")
     assert "東方鍋爐" in html
     assert '<details class="citations">' in html
-    assert "/sources/caijing-new-quality-productive-forces/#citation-" in html
+    assert "/sources/caijing-new-quality-productive-forces/passages/" in html
 
 
 # --- Every page: the frame, navigation, breadcrumbs ---------------------------------------------

@@ -47,18 +47,26 @@ def internal_links(html, base):
 
 
 def crawl(client, start="/"):
-    """Breadth-first from ``start``: {url: status code}."""
-    seen, queue = {}, [start]
+    """Breadth-first from ``start``: {url: status code}. An internal redirect (a passage's
+    permanent address) counts as the status of the page it leads to."""
+    seen, queue, redirects = {}, [start], {}
     while queue and len(seen) < MAX_PAGES:
         url = queue.pop(0)
         if url in seen:
             continue
         response = client.get(url)
         seen[url] = response.status_code
+        if response.status_code in (301, 302):
+            target = urldefrag(response.url)[0]
+            redirects[url] = target
+            if target not in seen:
+                queue.append(target)
         if response.status_code == 200 and "html" in response.get("Content-Type", ""):
             queue.extend(
                 link for link in internal_links(response.content.decode(), url) if link not in seen
             )
+    for url, target in redirects.items():
+        seen[url] = seen.get(target, seen[url])
     return seen
 
 

@@ -80,3 +80,43 @@ def test_a_short_list_keeps_its_plain_link(client):
     response = client.get(track.get_absolute_url())
     assert more_link(response.content.decode()) is None
     assert "These cases in the filterable list" in response.content.decode()
+
+
+def test_a_source_page_shows_its_passages_a_page_at_a_time(client, monkeypatch):
+    monkeypatch.setattr(details, "PASSAGES_PER_PAGE", 4)
+    source = f.SourceFactory(slug="caijing")
+    company = f.CompanyFactory()
+    citations = [
+        f.CitationFactory(ref=f"cite-{n:02}", source=source, company=company) for n in range(10)
+    ]
+
+    first = client.get(source.get_absolute_url())
+    assert [e["citation"].ref for e in first.context["entries"]] == [
+        "cite-00",
+        "cite-01",
+        "cite-02",
+        "cite-03",
+    ]
+    html = first.content.decode()
+    assert "10 passages cited in the catalogue" in html
+    assert 'href="?page=3"' in html
+
+    last = client.get(source.get_absolute_url(), {"page": 3})
+    assert [e["citation"].ref for e in last.context["entries"]] == ["cite-08", "cite-09"]
+    assert '<ol class="passages" start="9">' in last.content.decode()
+
+    # A passage's permanent address leads to the page that shows it, at the passage.
+    assert (
+        client.get(citations[5].get_absolute_url()).url
+        == "/sources/caijing/?page=2#citation-cite-05"
+    )
+    assert client.get(citations[0].get_absolute_url()).url == "/sources/caijing/#citation-cite-00"
+
+
+@pytest.mark.parametrize("page", ["4", "0", "x", "9" * 5000])
+def test_a_source_page_past_the_last_is_not_found(client, monkeypatch, page):
+    monkeypatch.setattr(details, "PASSAGES_PER_PAGE", 4)
+    source = f.SourceFactory(slug="caijing")
+    for n in range(10):
+        f.CitationFactory(ref=f"cite-{n:02}", source=source)
+    assert client.get(source.get_absolute_url(), {"page": page}).status_code == 404

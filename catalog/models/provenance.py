@@ -171,12 +171,20 @@ class Citation(Timestamped):
     history = CatalogueHistory()
     objects = RefManager()
 
+    def get_absolute_url(self):
+        """The passage's permanent address, which leads to the page of its source showing it."""
+        return reverse(
+            "catalog:citation_redirect", kwargs={"slug": self.source.slug, "ref": self.ref}
+        )
+
     TARGET_FIELDS = CITATION_TARGET_FIELDS
 
     class Meta:
         ordering = ["sort_order", "ref"]
         verbose_name = _("citation")
         verbose_name_plural = _("citations")
+        # A source's page lists its passages in this order, a page at a time.
+        indexes = [models.Index(fields=["source", "sort_order", "ref"])]
         constraints = [
             models.CheckConstraint(
                 condition=_exactly_one_target(),

@@ -2,6 +2,7 @@
 
 from .details import (
     case_detail,
+    citation_redirect,
     company_detail,
     person_detail,
     policy_detail,
@@ -14,6 +15,7 @@ from .search import search
 
 __all__ = [
     "case_detail",
+    "citation_redirect",
     "company_detail",
     "home",
     "person_detail",

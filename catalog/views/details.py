@@ -6,8 +6,9 @@ fixed number of queries and leaves out unpublished ones for the public. Staff se
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Window
-from django.http import QueryDict
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count, Q, Window
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -293,9 +294,26 @@ def _record_link(record, kind, anchor=""):
     }
 
 
+PASSAGES_PER_PAGE = 100
+
+
+def _source_citations(source):
+    return Citation.objects.filter(source=source).order_by("sort_order", "ref", "pk")
+
+
 def source_detail(request, slug):
+    """A source and the passages the catalogue cites from it, a hundred a page, each with the
+    record it supports."""
     source = get_object_or_404(Source, slug=slug)
-    citations = Citation.objects.filter(source=source).select_related(
+    paginator = Paginator(_source_citations(source), PASSAGES_PER_PAGE)
+    raw = request.GET.get("page", "1")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise Http404(_("There is no page %(page)s of this list.") % {"page": raw[:20]})
+    try:
+        page = paginator.page(int(raw))
+    except InvalidPage as exc:
+        raise Http404(_("There is no page %(page)s of this list.") % {"page": raw[:20]}) from exc
+    citations = page.object_list.select_related(
         "company",
         "case",
         "policy",
@@ -312,13 +330,16 @@ def source_detail(request, slug):
     shows_drafts = _shows_drafts(request.user)
     entries = []
     for citation in citations:
-        page = _citation_page(citation)
-        if page and not (page["published"] or shows_drafts):
+        target = _citation_page(citation)
+        if target and not (target["published"] or shows_drafts):
             continue
-        entries.append({"citation": citation, "page": page})
+        entries.append({"citation": citation, "page": target})
     context = {
         "source": source,
         "entries": entries,
+        "page_obj": page,
+        "paginator": paginator,
+        "page_links": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "crumbs": _crumbs(
             _("Sources"),
             reverse("catalog:home") + "#sources-heading",
@@ -327,3 +348,23 @@ def source_detail(request, slug):
         ),
     }
     return render(request, "catalog/source_detail.html", context)
+
+
+def citation_redirect(request, slug, ref):
+    """A passage's permanent address: the page of its source that shows it, at the passage."""
+    citation = get_object_or_404(
+        Citation.objects.select_related("source"), source__slug=slug, ref=ref
+    )
+    before = (
+        _source_citations(citation.source)
+        .filter(
+            Q(sort_order__lt=citation.sort_order)
+            | Q(sort_order=citation.sort_order, ref__lt=citation.ref)
+        )
+        .count()
+    )
+    url = citation.source.get_absolute_url()
+    number = before // PASSAGES_PER_PAGE + 1
+    if number > 1:
+        url += f"?page={number}"
+    return HttpResponseRedirect(f"{url}#citation-{citation.ref}")

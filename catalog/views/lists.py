@@ -78,6 +78,9 @@ class FacetedListView(FilterView):
             # The filters need fixing first, whatever page was asked for.
             return paginator, None, [], False
         raw = self.request.GET.get("page", "1")
+        if len(raw) > 9 and raw.isascii() and raw.isdigit():
+            # Past any last page, and too long to read as a number.
+            raise Http404(_("There is no page %(page)s of this list.") % {"page": raw[:20]})
         if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
             self.page_error = _("“%(page)s” is not a page number. Pages are numbered from 1.") % {
                 "page": raw[:20]
