@@ -28,6 +28,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, models, transaction
 from django.db.models.signals import pre_save
 from django.utils import timezone
 
+from catalog.cache import bump_catalogue_version
 from catalog.models.common import record_version
 
 # Fields the database fills in; a fixture never decides them.
@@ -517,6 +518,8 @@ def load_files(files, using=DEFAULT_DB_ALIAS, overwrite_edits=False):
             raise
         except Exception as exc:  # any database error the record checks did not foresee
             raise FixtureError(f"writing the catalogue: {exc}") from exc
+    if report.changes:  # bulk inserts send no post_save: cached pages must go stale all the same
+        bump_catalogue_version(using)
     return report
 
 

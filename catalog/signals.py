@@ -1,6 +1,7 @@
-from django.db.models.signals import pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from .cache import bump_catalogue_version
 from .models.common import Searchable
 from .search import document
 
@@ -10,3 +11,18 @@ def fill_search_text(sender, instance, **kwargs):
     """Keep each searchable row's normalised text current, on fixture loads (raw) too."""
     if isinstance(instance, Searchable):
         instance.search_text = document(instance.search_fields())
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def catalogue_row_changed(sender, using, **kwargs):
+    """Any catalogue row saved or deleted (in the admin, by a fixture, in code): cached pages are
+    stale once the transaction commits (catalog/cache.py)."""
+    if sender._meta.app_label == "catalog":
+        bump_catalogue_version(using)
+
+
+@receiver(m2m_changed)
+def catalogue_links_changed(sender, action, using, **kwargs):
+    if action.startswith("post_") and sender._meta.app_label == "catalog":
+        bump_catalogue_version(using)

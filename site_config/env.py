@@ -44,6 +44,16 @@ VARIABLES = {
         "Production without REDIS_URL: private folder where the gunicorn workers share the admin "
         "login rate limit's counts (default: a folder of this user's in the system's temp folder)."
     ),
+    "ATLAS_PAGE_CACHE": (
+        "Whole public pages cached for anonymous visitors: on or off (default on in production, "
+        "off in development)."
+    ),
+    "ATLAS_PAGE_CACHE_SECONDS": "Seconds a cached page is kept at most (default 600).",
+    "ATLAS_PAGE_CACHE_DIR": (
+        "Production without REDIS_URL: private folder where the gunicorn workers and manage.py "
+        "share the catalogue version the cached pages are keyed on (default: a folder of this "
+        "user's in the system's temp folder)."
+    ),
     "GUNICORN_BIND": "Address(es) gunicorn listens on, comma-separated (default 127.0.0.1:8000).",
     "GUNICORN_WORKERS": "Number of gunicorn worker processes (default 2 x CPUs + 1, at most 8).",
     "GUNICORN_THREADS": "Threads per gunicorn worker (default 1).",

@@ -36,6 +36,9 @@ MIDDLEWARE = [
     "site_config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole pages for anonymous visitors (site_config/page_cache.py): after the HTTPS redirect and
+    # static files, before sessions, so that a hit runs no more middleware and sets no cookie.
+    "site_config.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -72,6 +75,10 @@ DATABASES = {
 
 # --- Cache: Redis when REDIS_URL is set, local memory otherwise ------------------------------
 # A Redis outage degrades the cache (misses, logged) instead of failing every request.
+# "default" holds the pages cached for anonymous visitors (site_config/page_cache.py);
+# "catalogue_version" the version they are keyed on (catalog/cache.py), which every process that
+# serves pages or changes the catalogue must share: Redis when there is one, otherwise (in
+# production) a file the workers of one server and manage.py share (settings/production.py).
 # "login_throttle" holds the admin login rate limit's counts (site_config/login_throttle.py); they
 # must be shared by every process that answers logins: Redis when there is one, otherwise (in
 # production) a file cache that the workers of one server share (settings/production.py).
@@ -94,11 +101,19 @@ def _redis_cache(prefix):
 _LOCAL_MEMORY = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 CACHES = {
     "default": _redis_cache("atlas") if _redis_url else _LOCAL_MEMORY,
+    "catalogue_version": (
+        _redis_cache("atlas") if _redis_url else {**_LOCAL_MEMORY, "LOCATION": "catalogue-version"}
+    ),
     "login_throttle": (
         _redis_cache("atlas-login") if _redis_url else {**_LOCAL_MEMORY, "LOCATION": "login"}
     ),
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+# --- Page cache: public pages for anonymous visitors, whole (site_config/page_cache.py) ---------
+# Off unless an environment module turns it on: production does, unless ATLAS_PAGE_CACHE=off.
+PAGE_CACHE_ENABLED = False
+PAGE_CACHE_SECONDS = env.integer("ATLAS_PAGE_CACHE_SECONDS", 600, minimum=1, maximum=24 * 60 * 60)
 
 # --- Passwords --------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

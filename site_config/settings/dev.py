@@ -9,3 +9,5 @@ SECRET_KEY = "dev-only-insecure-key-never-used-in-production-4f1c2a9e7b"  # noqa
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 # Uploads are served by the site itself while developing (site_config/media.py).
 SERVE_MEDIA = DEBUG
+# Off by default, so that a template being edited shows at once; ATLAS_PAGE_CACHE=on to try it.
+PAGE_CACHE_ENABLED = env.boolean("ATLAS_PAGE_CACHE", False)

@@ -35,12 +35,27 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 
-# --- Admin login rate limit: counts shared by all gunicorn workers ------------------------------
-# Without Redis, local memory would give each worker a count of its own (with 2 workers the 429
-# would come after 10 failures, not 5): the workers of one server share a file cache instead.
+# --- Page cache for anonymous visitors (site_config/page_cache.py): on unless turned off ---------
+PAGE_CACHE_ENABLED = env.boolean("ATLAS_PAGE_CACHE", True)
+
+# --- Without Redis: what every gunicorn worker must agree on, in files they share ---------------
+# Local memory would give each worker values of its own. The catalogue version: an admin edit
+# would make only its own worker's cached pages stale, and load_catalogue none (each worker keeps
+# its cached pages in its own memory; the version they are keyed on is shared, with manage.py too
+# when it sees the same folder). The login rate limit: with 2 workers the 429 would come after 10
+# failures, not 5.
 if not env.redis_url("REDIS_URL", None):
     CACHES = {
         **CACHES,
+        "catalogue_version": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(
+                env.private_directory(
+                    "ATLAS_PAGE_CACHE_DIR",
+                    env.default_private_directory("xinzhi-atlas-page-cache"),
+                )
+            ),
+        },
         "login_throttle": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(

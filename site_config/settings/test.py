@@ -8,8 +8,14 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "catalogue_version": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "catalogue-version",
+    },
     "login_throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
+# Every test sees the page as rendered now; the page cache's own tests turn it on.
+PAGE_CACHE_ENABLED = False
 # Tests never run collectstatic: whitenoise finds static files through the finders (as under
 # runserver) instead of scanning a STATIC_ROOT that does not exist.
 WHITENOISE_AUTOREFRESH = True
