@@ -61,6 +61,7 @@ CACHE_MODES = {"off": "uncached", "on": "cached"}
 
 WORKERS = 2
 REQUEST_TIMEOUT = 120  # seconds, for one request (check requests and ab's socket timeout)
+PROBE_TIMEOUT = 30  # seconds for one page in-process, as long as gunicorn lets a worker take
 KIB = 1024
 
 DEFAULTS = {
@@ -198,14 +199,17 @@ class Page:
 class Run:
     """One page in one cache mode."""
 
-    size: int  # bytes of the body
+    size: int | None  # bytes of the body
     queries: int | None
-    rps: float  # BENCH_CLIENTS clients
-    p50: float  # ms, one client
-    p99: float
-    latency_requests: int
-    load_requests: int
+    rps: float | None  # BENCH_CLIENTS clients
+    p50: float | None  # ms, one client
+    p99: float | None
+    latency_requests: int = 0
+    load_requests: int = 0
     failed: int = 0
+    error: str = ""  # why there are no figures: the page did not answer in time
+    cache: str = ""  # X-Cache of a request after the cache was warmed (page cache on)
+    recycled: bool = False  # gunicorn replaced a worker while this page was measured
 
 
 @dataclass
@@ -269,14 +273,19 @@ def misses(page, runs, static_runs):
     target = TARGETS.get(page.kind)
     if target is None or not runs:
         return set()
+    # A page that did not answer in time misses every target it has.
     missed = set()
-    if next(iter(runs.values())).size > target.size_kib * KIB:
+    size = next((run.size for run in runs.values() if run.size is not None), None)
+    if size is None or size > target.size_kib * KIB:
         missed.add("size")
-    if "off" in runs and runs["off"].p50 > target.p50_ms:
+    p50 = runs["off"].p50 if "off" in runs else 0
+    if p50 is None or p50 > target.p50_ms:
         missed.add("p50")
     static = static_runs.get("on")
-    if "on" in runs and static and runs["on"].rps < static.rps * CACHED_RATIO:
-        missed.add("ratio")
+    if "on" in runs and static and static.rps:
+        rps = runs["on"].rps
+        if rps is None or rps < static.rps * CACHED_RATIO:
+            missed.add("ratio")
     return missed
 
 
@@ -334,7 +343,7 @@ class Report:
     def ratio(self, page, mode):
         static = self.static_runs().get(mode)
         run = self.runs[mode].get(page.key)
-        if not static or not run or not static.rps:
+        if not static or not run or not static.rps or run.rps is None:
             return None
         return run.rps / static.rps
 
@@ -365,14 +374,14 @@ class Report:
                 continue
             missed = misses(page, runs, static_runs)
             target = TARGETS.get(page.kind)
-            first = next(iter(runs.values()))
+            size = next((run.size for run in runs.values() if run.size is not None), None)
             queries = " / ".join(
                 "–" if run.queries is None else str(run.queries) for run in runs.values()
             )
             row = [
                 (page.name, False),
                 (target.describe() if target else "the ceiling", False),
-                (fmt_kib(first.size), "size" in missed),
+                (fmt_kib(size) if size is not None else "–", "size" in missed),
                 (queries if page.kind != "static" else "–", False),
             ]
             for mode in self.modes:
@@ -380,7 +389,9 @@ class Report:
                 if run is None:
                     row += [("–", False)] * 4
                     continue
-                rps = fmt_number(run.rps) + (f" ({run.failed} failed)" if run.failed else "")
+                rps = run.error or (
+                    fmt_number(run.rps) + (f" ({run.failed} failed)" if run.failed else "")
+                )
                 row += [
                     (rps, False),
                     (fmt_number(run.p50), mode == "off" and "p50" in missed),
@@ -423,17 +434,48 @@ class Report:
                 f"`WORKER TIMEOUT` in the gunicorn log ({CACHE_MODES[mode]}): "
                 f"{self.timeouts.get(mode, 0)}."
             )
+        missed = [
+            page.name
+            for page in self.pages
+            if page.kind != "static"
+            and (run := self.runs.get("on", {}).get(page.key))
+            and not run.error
+            and run.cache != "hit"
+        ]
+        for mode in self.modes:
+            recycled = [
+                page.name
+                for page in self.pages
+                if getattr(self.runs[mode].get(page.key), "recycled", False)
+            ]
+            if recycled:
+                lines.append(
+                    f"A worker was replaced (gunicorn's max_requests) while measuring "
+                    f"({CACHE_MODES[mode]}): {', '.join(recycled)}; the new worker starts cold."
+                )
+        if missed:
+            lines.append(
+                "Not served from the page cache after warming it (no `X-Cache: hit`): "
+                + ", ".join(missed)
+                + "."
+            )
         return lines
 
     def summary(self):
         total, missed = self.tally()
         off = self.runs.get("off", {})
+        timed = [page for page in self.pages if page.key in off and page.kind != "static"]
         slowest = max(
-            (page for page in self.pages if page.key in off and page.kind != "static"),
+            (page for page in timed if off[page.key].p50 is not None),
             key=lambda page: off[page.key].p50,
             default=None,
         )
         parts = [f"{total - missed} of {total} targets met"]
+        failed = sorted(
+            {page.name for page in self.pages for run in self.page_runs(page).values() if run.error}
+        )
+        if failed:
+            parts.append(f"no answer in time: {', '.join(failed)}")
         if slowest:
             parts.append(
                 f"slowest uncached page: {slowest.name} (p50 {fmt_number(off[slowest.key].p50)} ms)"
@@ -604,7 +646,9 @@ def run_ab(ab, url, clients, requests, seconds):
     """At most ``requests`` requests or ``seconds`` seconds, whichever comes first (``-t``
     before ``-n``: ab then keeps both limits)."""
     with tempfile.NamedTemporaryFile("r", suffix=".csv") as csv_file:
-        args = [ab, "-q", "-l", "-s", str(REQUEST_TIMEOUT), "-t", str(seconds)]
+        # -r: a connection the server closes (a worker killed on timeout) is a failed request,
+        # not the end of the run; -l: pages differ in length from one request to the next.
+        args = [ab, "-q", "-r", "-l", "-s", str(REQUEST_TIMEOUT), "-t", str(seconds)]
         args += ["-n", str(requests), "-c", str(clients), "-e", csv_file.name, url]
         result = subprocess.run(args, capture_output=True, text=True, check=False)
         csv_text = Path(csv_file.name).read_text()
@@ -617,8 +661,6 @@ def run_ab(ab, url, clients, requests, seconds):
         raise BenchError(f"ab's report on {url} could not be read: {exc}") from None
     if parsed.non_2xx:
         raise BenchError(f"{url} answered {parsed.non_2xx} non-2xx responses under load")
-    if parsed.complete == 0:
-        raise BenchError(f"{url}: no request completed within {seconds} s")
     return parsed
 
 
@@ -852,7 +894,7 @@ def fetch(port, path, timeout=REQUEST_TIMEOUT):
     try:
         connection.request("GET", path, headers={"Host": "127.0.0.1"})
         response = connection.getresponse()
-        return response.status, response.read()
+        return response.status, response.read(), response.headers
     finally:
         connection.close()
 
@@ -926,7 +968,7 @@ class Server:
                 tail = self.log_path.read_text()[-1500:]
                 raise BenchError(f"gunicorn exited with status {self.process.returncode}:\n{tail}")
             with contextlib.suppress(OSError):
-                status, _ = fetch(self.port, "/healthz", timeout=5)
+                status, _, _ = fetch(self.port, "/healthz", timeout=5)
                 if status == 200 and len(self.workers()) >= WORKERS:
                     return
             time.sleep(0.25)
@@ -966,10 +1008,20 @@ class Server:
 
 
 def measure(ab, server, page, options, mode, queries):
+    started = time.monotonic()
     try:
-        status, body = fetch(server.port, page.path)
-    except OSError as exc:
-        raise BenchError(f"{page.path} ({page.name}) did not answer: {exc}") from None
+        status, body, _ = fetch(server.port, page.path)
+    except OSError:
+        # gunicorn killed the worker (WORKER TIMEOUT): a result, not a broken run.
+        took = time.monotonic() - started
+        return Run(
+            size=None,
+            queries=queries,
+            rps=None,
+            p50=None,
+            p99=None,
+            error=(f"no answer ({took:.0f} s)"),
+        )
     if status != 200:
         raise BenchError(f"{page.path} ({page.name}) answered {status}, not 200")
     if mode == "on":
@@ -979,19 +1031,38 @@ def measure(ab, server, page, options, mode, queries):
             thread.start()
         for thread in threads:
             thread.join()
+        cache = fetch(server.port, page.path)[2].get("X-Cache", "")
+    else:
+        cache = ""
     url = f"http://127.0.0.1:{server.port}{page.path}"
+    workers = set(server.workers())
     latency = run_ab(ab, url, 1, options.latency_requests, options.seconds)
     load = run_ab(ab, url, options.clients, options.requests, options.seconds)
     server.sample_memory()
+    complete = latency.complete and load.complete
     return Run(
         size=len(body),
         queries=queries,
-        rps=load.rps,
-        p50=latency.p50,
-        p99=latency.p99,
+        rps=load.rps if complete else None,
+        p50=latency.p50 if complete else None,
+        p99=latency.p99 if complete else None,
+        error="" if complete else "no answer",
+        cache=cache,
+        recycled=bool(set(server.workers()) - workers),
         latency_requests=latency.complete,
         load_requests=load.complete,
         failed=latency.failed + load.failed,
+    )
+
+
+def progress_line(run):
+    if run.error:
+        return f"{run.error} (SQL {'–' if run.queries is None else run.queries})"
+    return (
+        f"{fmt_kib(run.size):>9} KB  {fmt_number(run.rps):>7} req/s  "
+        f"p50 {fmt_number(run.p50):>6} ms  p99 {fmt_number(run.p99):>6} ms  "
+        f"SQL {'–' if run.queries is None else run.queries}"
+        + (f"  X-Cache {run.cache}" if run.cache else "")
     )
 
 
@@ -1200,21 +1271,35 @@ def count_queries(pages, mode):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    counts = {}
-    Client().get("/regions/")  # per-process start-up queries happen here
-    for page in pages:
-        if page.kind == "static":
-            counts[page.key] = None
-            continue
-        if mode == "on":
-            Client().get(page.path)
-        with CaptureQueriesContext(connection) as queries:
-            response = Client().get(page.path)
+    def get(path):
+        """The response, or None after PROBE_TIMEOUT seconds (as gunicorn would stop it)."""
+
+        def stop(signum, frame):
+            raise TimeoutError
+
+        previous = signal.signal(signal.SIGALRM, stop)
+        signal.setitimer(signal.ITIMER_REAL, PROBE_TIMEOUT)
+        try:
+            response = Client().get(path)
+        except TimeoutError:
+            return None
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
         if response.status_code != 200:
-            raise BenchError(
-                f"{page.path} ({page.name}) answered {response.status_code} in-process"
-            )
-        counts[page.key] = len(queries)
+            raise BenchError(f"{path} answered {response.status_code} in-process")
+        return response
+
+    counts = {}
+    get("/regions/")  # per-process start-up queries happen here
+    for page in pages:
+        counts[page.key] = None
+        if page.kind == "static" or (mode == "on" and get(page.path) is None):
+            continue
+        with CaptureQueriesContext(connection) as queries:
+            response = get(page.path)
+        if response is not None:
+            counts[page.key] = len(queries)
     return counts
 
 
@@ -1325,12 +1410,7 @@ def bench(options):
             for page in pages:
                 run = measure(ab, server, page, options, mode, queries.get(page.key))
                 runs[mode][page.key] = run
-                sql = "–" if run.queries is None else run.queries
-                say(
-                    f"  {label:8} {page.path[:70]:70} {fmt_kib(run.size):>9} KB  "
-                    f"{fmt_number(run.rps):>7} req/s  p50 {fmt_number(run.p50):>6} ms  "
-                    f"p99 {fmt_number(run.p99):>6} ms  SQL {sql}"
-                )
+                say(f"  {label:8} {page.path[:70]:70} {progress_line(run)}")
             memory[mode] = server.memory()
         timeouts[mode] = server.timeouts()
         say(f"stopped gunicorn ({label}); WORKER TIMEOUT lines: {timeouts[mode]}")

@@ -143,8 +143,9 @@ def test_database_postgres_needs_a_bench_database_of_its_own():
         bench.database_for(options, {"DATABASE_URL": "mysql://root@localhost/bench"})
 
 
-def run(rps=100.0, p50=50.0, size=40 * 1024, queries=10):
+def run(rps=100.0, p50=50.0, size=40 * 1024, queries=10, cache=""):
     return bench.Run(
+        cache=cache,
         size=size,
         queries=queries,
         rps=rps,
@@ -182,7 +183,10 @@ def test_targets_of_a_detail_page_and_the_static_file():
 def report():
     runs = {
         "off": {"static": run(rps=1200, p50=0.5), "cases": run(rps=6, p50=2400)},
-        "on": {"static": run(rps=1200, p50=0.5), "cases": run(rps=600, p50=2, queries=0)},
+        "on": {
+            "static": run(rps=1200, p50=0.5),
+            "cases": run(rps=600, p50=2, queries=0, cache="hit"),
+        },
     }
     memory = {
         "off": {"final": [98.0, 101.0], "peak": 160.0, "workers_seen": 3},
@@ -289,3 +293,37 @@ def test_formatting():
     assert bench.fmt_ratio(0.00214) == "0.0021"
     assert bench.fmt_ratio(1.0) == "1"
     assert bench.fmt_kib(150 * 1024) == "150.0"
+
+
+def test_a_page_without_answer_misses_its_targets_and_is_named():
+    the_report = report()
+    silent = bench.Run(size=None, queries=None, rps=None, p50=None, p99=None, error="no answer")
+    the_report.runs["off"]["cases"] = silent
+    static = the_report.static_runs()
+    # The size comes from the cached run.
+    assert bench.misses(CASES, the_report.page_runs(CASES), static) == {"p50"}
+    row = the_report.rows()[1]
+    assert row[2] == ("40.0", False)  # the size from the cached run
+    assert row[4] == ("no answer", False)
+    assert row[5] == ("–", True)
+    assert "no answer in time: Cases" in the_report.summary()
+    assert "no answer" in bench.progress_line(silent)
+    assert "req/s" in bench.progress_line(run())
+
+
+def test_a_page_the_cache_did_not_serve_is_named():
+    the_report = report()
+    assert not any("page cache" in note for note in the_report.notes())
+    the_report.runs["on"]["cases"].cache = "miss"
+    assert the_report.notes()[-1] == (
+        "Not served from the page cache after warming it (no `X-Cache: hit`): Cases."
+    )
+
+
+def test_a_worker_replaced_during_a_page_is_noted():
+    the_report = report()
+    the_report.runs["on"]["cases"].recycled = True
+    assert (
+        "A worker was replaced (gunicorn's max_requests) while measuring (cached): Cases; "
+        "the new worker starts cold." in the_report.notes()
+    )
