@@ -201,8 +201,7 @@ class FacetedFilterSet(django_filters.FilterSet):
     @property
     def shows_drafts(self):
         """Whether the visitor is staff, who see drafts (marked) as everywhere else."""
-        user = getattr(self.request, "user", None)
-        return bool(user and user.is_authenticated and user.is_staff)
+        return models.shows_drafts(getattr(self.request, "user", None))
 
     def chosen_rows(self, name):
         """slug -> row of the valid values given to the slug filter ``name``."""

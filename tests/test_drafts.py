@@ -87,3 +87,19 @@ def test_draft_case_is_left_out_of_the_pages_that_list_it(client, staff_client):
     assert "Published case" in public_html
     assert "Draft case" not in public_html
     assert "Draft case" in staff_client.get(sector.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_only_staff_see_drafts_the_one_rule(django_user_model):
+    from django.contrib.auth.models import AnonymousUser
+
+    from catalog.models import shows_drafts
+
+    reader = django_user_model.objects.create_user("reader", password="x")
+    editor = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    assert [shows_drafts(u) for u in (None, AnonymousUser(), reader, editor)] == [
+        False,
+        False,
+        False,
+        True,
+    ]

@@ -9,7 +9,7 @@ from .case import (
     Lever,
     Track,
 )
-from .common import MAX_YEAR, MIN_YEAR, DatePrecision
+from .common import MAX_YEAR, MIN_YEAR, DatePrecision, shows_drafts
 from .company import Company, CompanyKind
 from .funding import FundingRound, Investment, Stage
 from .metric import Metric, MetricKind, Qualifier
@@ -20,6 +20,7 @@ from .region import Region, RegionLevel
 from .sector import Sector, SectorKind
 
 __all__ = [
+    "shows_drafts",
     "CHANGE_FIELDS",
     "CITATION_TARGET_FIELDS",
     "LEVER_FIELDS",

@@ -229,13 +229,19 @@ def count_of(model, field, **conditions):
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
+def shows_drafts(user):
+    """Whether ``user`` sees drafts: staff do (every page marks them), everyone else sees
+    published rows only. Every page, list, facet and search asks this one rule."""
+    return bool(user is not None and user.is_authenticated and user.is_staff)
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
 
     def visible_to(self, user):
         """Published rows for everyone; drafts too for staff, who see them marked."""
-        if user.is_authenticated and user.is_staff:
+        if shows_drafts(user):
             return self.all()
         return self.published()
 

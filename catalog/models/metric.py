@@ -9,6 +9,7 @@ from .common import (
     Timestamped,
     ref_field,
     relation_is_set,
+    shows_drafts,
     year_range_constraints,
     year_validators,
 )
@@ -44,7 +45,7 @@ class MetricQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """All figures for staff; for everyone else those whose subjects are published."""
-        if user.is_authenticated and user.is_staff:
+        if shows_drafts(user):
             return self.all()
         return self.published_subjects()
 

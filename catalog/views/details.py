@@ -23,6 +23,7 @@ from ..models import (
     Region,
     Sector,
     Source,
+    shows_drafts,
 )
 
 # A related list on a detail page shows at most this many rows, then links to the list page
@@ -65,13 +66,9 @@ def _members(model, relation, tree_model, node, user):
     return model.objects.visible_to(user).filter(pk__in=inside).order_by(*order)
 
 
-def _shows_drafts(user):
-    return user.is_authenticated and user.is_staff
-
-
 def _visible(record, user):
     """``record`` when ``user`` may see it, else None (a draft parent or organisation)."""
-    if record is None or getattr(record, "published", True) or _shows_drafts(user):
+    if record is None or getattr(record, "published", True) or shows_drafts(user):
         return record
     return None
 
@@ -327,11 +324,11 @@ def source_detail(request, slug):
         "investment__investee",
         "quote_record__person",
     )
-    shows_drafts = _shows_drafts(request.user)
+    drafts = shows_drafts(request.user)
     entries = []
     for citation in citations:
         target = _citation_page(citation)
-        if target and not (target["published"] or shows_drafts):
+        if target and not (target["published"] or drafts):
             continue
         entries.append({"citation": citation, "page": target})
     context = {
