@@ -434,6 +434,9 @@ class PersonFilter(FacetedFilterSet):
     pseudonym = django_filters.ChoiceFilter(
         label=_("Name is a pseudonym"), choices=YES_NO, method="filter_pseudonym"
     )
+    organisation = SlugMultipleFilter(
+        label=_("Organisation"), queryset=visible_companies, field_name="organisation__slug"
+    )
     sort = sort_filter(
         {
             "name": (_("Name"), ("name_en", "pk")),

@@ -120,3 +120,20 @@ def test_a_source_page_past_the_last_is_not_found(client, monkeypatch, page):
     for n in range(10):
         f.CitationFactory(ref=f"cite-{n:02}", source=source)
     assert client.get(source.get_absolute_url(), {"page": page}).status_code == 404
+
+
+def test_an_organisation_page_caps_its_people_and_statements(client, small_limit):
+    company = f.CompanyFactory(slug="big-firm")
+    for n in range(5):
+        person = f.PersonFactory(organisation=company, name_en=f"Person {n}")
+        f.QuoteFactory(person=person).companies.add(company)
+    response = client.get(company.get_absolute_url())
+    context = response.context
+    assert (len(context["people"].rows), context["people"].total) == (3, 5)
+    assert (len(context["quotes"].rows), context["quotes"].total) == (3, 5)
+    html = response.content.decode()
+    assert "Showing the latest 3 of 5 statements" in html
+    url, text = more_link(html)
+    assert text == "Showing 3 of 5 people: all of them in the filterable list"
+    assert url == "/people/?organisation=big-firm"
+    assert client.get(url).context["result_count"] == 5

@@ -49,7 +49,6 @@ class CompanyQuerySet(PublishableQuerySet):
         """
         from .funding import FundingRound, Investment
         from .metric import Metric
-        from .people import Person, Quote
         from .policy import Policy
         from .provenance import cited
 
@@ -88,16 +87,6 @@ class CompanyQuerySet(PublishableQuerySet):
                     to_attr="investments_made_visible",
                 ),
                 Prefetch("metrics", queryset=Metric.objects.prefetch_related(cited())),
-                Prefetch(
-                    "quotes",
-                    queryset=Quote.objects.filter(person__in=Person.objects.visible_to(user))
-                    .select_related("person")
-                    .prefetch_related(cited()),
-                ),
-                Prefetch(
-                    "people",
-                    queryset=Person.objects.visible_to(user).prefetch_related(cited()),
-                ),
                 Prefetch("policies_issued", queryset=Policy.objects.visible_to(user)),
             )
         )

@@ -28,7 +28,6 @@ class SectorQuerySet(models.QuerySet):
         sector, as ``user`` may see them. Its organisations and cases, which may be thousands,
         are counted and listed in part by the page (catalog.views.details)."""
         from .metric import Metric
-        from .people import Person, Quote
         from .policy import Policy
         from .provenance import cited
 
@@ -41,12 +40,6 @@ class SectorQuerySet(models.QuerySet):
                 .prefetch_related(cited()),
             ),
             models.Prefetch("policies", queryset=Policy.objects.visible_to(user)),
-            models.Prefetch(
-                "quotes",
-                queryset=Quote.objects.filter(person__in=Person.objects.visible_to(user))
-                .select_related("person")
-                .prefetch_related(cited()),
-            ),
         )
 
 

@@ -20,11 +20,13 @@ from ..models import (
     Company,
     Person,
     Policy,
+    Quote,
     Region,
     Sector,
     Source,
     shows_drafts,
 )
+from ..models.provenance import cited
 
 # A related list on a detail page shows at most this many rows, then links to the list page
 # that holds them all: a sector may have tens of thousands of cases.
@@ -55,6 +57,16 @@ def _first(queryset, url=""):
     """The first ``RELATED_LIMIT`` rows of ``queryset`` and their number in all, in one query."""
     rows = list(queryset.annotate(related_total=Window(Count("*")))[:RELATED_LIMIT])
     return Related(rows, rows[0].related_total if rows else 0, url)
+
+
+def _statements(user, **where):
+    """The statements of visible people about a record, the newest record first."""
+    return (
+        Quote.objects.filter(person__in=Person.objects.visible_to(user), **where)
+        .select_related("person")
+        .prefetch_related(cited())
+        .order_by("-pk")
+    )
 
 
 def _members(model, relation, tree_model, node, user):
@@ -100,6 +112,7 @@ def _filtered_lists(name, slug, *lists):
     query[name] = slug
     names = {"companies": "catalog:company_list", "cases": "catalog:case_list"}
     names["policies"] = "catalog:policy_list"
+    names["people"] = "catalog:person_list"
     return {key: f"{reverse(names[key])}?{query.urlencode()}" for key in lists}
 
 
@@ -107,8 +120,14 @@ def company_detail(request, slug):
     company = get_object_or_404(Company.objects.for_detail(request.user), slug=slug)
     rounds = list(company.funding_rounds.all())
     metrics = list(company.metrics.all())
-    quotes = list(company.quotes.all())
-    people = list(company.people.all())
+    quotes = _first(_statements(request.user, companies=company))
+    people = _first(
+        Person.objects.visible_to(request.user)
+        .filter(organisation=company)
+        .prefetch_related(cited())
+        .order_by("name_en", "pk"),
+        _filtered_lists("organisation", company.slug, "people")["people"],
+    )
     roles = (
         CaseCompany.objects.filter(company=company, case__in=Case.objects.visible_to(request.user))
         .select_related("case")
@@ -193,7 +212,7 @@ def sector_detail(request, slug):
     sector = get_object_or_404(Sector.objects.for_detail(request.user), slug=slug)
     children = list(sector.children.all())
     metrics = list(sector.metrics.all())
-    quotes = list(sector.quotes.all())
+    quotes = _first(_statements(request.user, sectors=sector))
     trail = [(sector.parent.name_zh, sector.parent.get_absolute_url())] if sector.parent else []
     list_urls = _filtered_lists("sector", sector.slug, "companies", "cases")
     context = {
