@@ -95,7 +95,20 @@ def test_facet_counts_equal_a_naive_count_for_any_filters(catalogue, rf, kind):
     run()
 
 
-WORDS = "amber birch cedar delta ember fjord grove heron iris juniper kestrel lotus".split()
+WORDS = [
+    "amber",
+    "birch",
+    "cedar",
+    "delta",
+    "ember",
+    "fjord",
+    "grove",
+    "heron",
+    "iris",
+    "juniper",
+    "kestrel",
+    "lotus",
+]
 
 
 @pytest.fixture
