@@ -90,6 +90,9 @@ class FacetedListView(FilterView):
             page = paginator.page(int(raw))
         except InvalidPage as exc:
             raise Http404(_("There is no page %(page)s of this list.") % {"page": raw}) from exc
+        # A deep page: the offset is walked over the row ids alone (a subquery), and only the
+        # page's rows are read whole, with their annotations.
+        page.object_list = queryset.filter(pk__in=page.object_list.values("pk"))
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
