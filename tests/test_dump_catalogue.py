@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from catalog import models
 from catalog.loading import AUTOMATIC_FIELDS, load_files
@@ -185,3 +185,13 @@ def test_record_puts_the_natural_key_first_and_sorts_many_to_many():
     assert fields["sectors"] == [["aa"], ["mm"], ["zz"]]
     assert fields["parent"] is None
     assert fields["published"] is True
+
+
+@pytest.mark.django_db
+def test_a_database_with_synthetic_data_is_not_dumped(tmp_path):
+    from catalog.synthetic import SOURCE_SLUG
+
+    factories.SourceFactory(slug=SOURCE_SLUG)
+    with pytest.raises(CommandError, match="synthetic benchmark data"):
+        call_command("dump_catalogue", "--output", str(tmp_path))
+    assert list(tmp_path.iterdir()) == []

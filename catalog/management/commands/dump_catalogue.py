@@ -228,6 +228,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, output, only, **options):
+        from catalog.synthetic import SOURCE_SLUG
+
+        if models.Source.objects.filter(slug=SOURCE_SLUG).exists():
+            raise CommandError(
+                "This database holds synthetic benchmark data (made by generate_catalogue; its "
+                f"rows cite the source {SOURCE_SLUG!r}), which must not become fixtures. Dump "
+                "from a database without it, such as the one `make load` fills."
+            )
         directory = output or Path(settings.FIXTURE_DIRS[0])
         for path in dump(directory, only=only):
             self.stdout.write(f"Wrote {path}")
