@@ -104,7 +104,11 @@ class FacetedListView(FilterView):
                 if page
                 else []
             ),
-            facets=build_facets(self.filterset, self.base, self.trees),
+            # Counted over the plain rows: the list's annotations (figures per row) would be
+            # computed for every row of every count.
+            facets=build_facets(
+                self.filterset, self.base.model.objects.visible_to(self.request.user), self.trees
+            ),
             chips=self.chips(),
             filters_valid=self.filters_valid,
             page_error=self.page_error,
