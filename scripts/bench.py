@@ -210,6 +210,7 @@ class Run:
     error: str = ""  # why there are no figures: the page did not answer in time
     cache: str = ""  # X-Cache of a request after the cache was warmed (page cache on)
     recycled: bool = False  # gunicorn replaced a worker while this page was measured
+    timeouts: int = 0  # WORKER TIMEOUT lines while this page was measured
 
 
 @dataclass
@@ -238,9 +239,10 @@ def _field(text, label, cast=str):
 def parse_ab(output, csv_text=None):
     """ab's report (and the CSV of ``-e``, whose times have microseconds) as an AbResult."""
     complete = _field(output, "Complete requests", int)
-    rps = _field(output, "Requests per second", float)
-    if complete is None or rps is None:
+    if complete is None:
         raise ValueError("not an ApacheBench report (no 'Complete requests' line)")
+    # ab leaves out the rate when no request completed.
+    rps = _field(output, "Requests per second", float) or 0.0
     percentiles = {}
     # The table in the report: "  50%     12" (whole milliseconds).
     for percent, ms in re.findall(r"^\s+(\d+)%\s+(\d+)", output, re.MULTILINE):
@@ -251,12 +253,17 @@ def parse_ab(output, csv_text=None):
             percent, _, ms = line.partition(",")
             if percent.strip().isdigit():
                 rows[int(percent)] = float(ms)
-        for percent, ms in rows.items():
-            # ab reads row p from sorted time number round(n * p / 100); past the last one (high
-            # percentiles of few requests) it reads garbage: the slowest (row 100) is meant.
-            if percent < 100 and int(0.5 + complete * percent / 100) >= complete:
-                ms = rows.get(100, ms)
-            percentiles[percent] = ms
+        # ab reads row p from the sorted time number round(n * p / 100); past the last one (high
+        # percentiles of fewer than 100 requests) it reads garbage where the slowest is meant.
+        valid = {
+            percent: ms
+            for percent, ms in rows.items()
+            if percent == 100 or int(0.5 + complete * percent / 100) < complete
+        }
+        if valid:
+            slowest = valid.get(100, max(valid.values()))
+            for percent in rows:
+                percentiles[percent] = valid.get(percent, slowest)
     return AbResult(
         complete=complete,
         failed=_field(output, "Failed requests", int) or 0,
@@ -389,9 +396,11 @@ class Report:
                 if run is None:
                     row += [("–", False)] * 4
                     continue
-                rps = run.error or (
-                    fmt_number(run.rps) + (f" ({run.failed} failed)" if run.failed else "")
-                )
+                rps = run.error or fmt_number(run.rps)
+                if run.failed:
+                    rps += f" ({run.failed} failed)"
+                if run.timeouts:
+                    rps += f" ({run.timeouts} timed out)"
                 row += [
                     (rps, False),
                     (fmt_number(run.p50), mode == "off" and "p50" in missed),
@@ -658,7 +667,8 @@ def run_ab(ab, url, clients, requests, seconds):
     try:
         parsed = parse_ab(result.stdout, csv_text)
     except ValueError as exc:
-        raise BenchError(f"ab's report on {url} could not be read: {exc}") from None
+        output = (result.stdout.strip() + "\n" + result.stderr.strip()).strip()[-1500:]
+        raise BenchError(f"ab's report on {url} could not be read: {exc}:\n{output}") from None
     if parsed.non_2xx:
         raise BenchError(f"{url} answered {parsed.non_2xx} non-2xx responses under load")
     return parsed
@@ -1036,6 +1046,7 @@ def measure(ab, server, page, options, mode, queries):
         cache = ""
     url = f"http://127.0.0.1:{server.port}{page.path}"
     workers = set(server.workers())
+    timeouts = server.timeouts()
     latency = run_ab(ab, url, 1, options.latency_requests, options.seconds)
     load = run_ab(ab, url, options.clients, options.requests, options.seconds)
     server.sample_memory()
@@ -1049,6 +1060,8 @@ def measure(ab, server, page, options, mode, queries):
         error="" if complete else "no answer",
         cache=cache,
         recycled=bool(set(server.workers()) - workers),
+        # ab counts a request whose worker was killed as complete (with no bytes): say so.
+        timeouts=server.timeouts() - timeouts,
         latency_requests=latency.complete,
         load_requests=load.complete,
         failed=latency.failed + load.failed,

@@ -43,12 +43,12 @@ Percentage of the requests served within a certain time (ms)
 """
 
 
-def csv_for(times_ms):
+def csv_for(times_ms, last=100):
     """The CSV ab writes with -e for these request times, with its indexing (and its garbage
-    past the last request)."""
+    past the last request); some versions stop at row 99."""
     ordered = sorted(times_ms)
     rows = ["Percentage served,Time in ms"]
-    for percent in range(101):
+    for percent in range(last + 1):
         if percent == 100:
             value = ordered[-1]
         else:
@@ -77,6 +77,20 @@ def test_parse_ab_prefers_the_csv_and_mends_its_high_percentiles():
     # ab's row 99 of 20 requests points past the last one; the slowest is meant.
     assert result.p99 == 29.0
     assert result.percentiles[100] == 29.0
+
+
+def test_parse_ab_csv_without_its_last_row():
+    report = AB_REPORT.replace("Complete requests:      57", "Complete requests:      1")
+    result = bench.parse_ab(report, csv_for([42.5], last=99))
+    assert result.p50 == 42.5
+    assert result.p99 == 42.5
+
+
+def test_parse_ab_when_no_request_completed():
+    report = AB_REPORT.replace("Complete requests:      57", "Complete requests:      0")
+    report = report.replace("Requests per second:    5.69 [#/sec] (mean)\n", "")
+    result = bench.parse_ab(report.split("Percentage")[0])
+    assert (result.complete, result.rps, result.p50) == (0, 0.0, None)
 
 
 def test_parse_ab_without_non_2xx_line_counts_none():
@@ -318,6 +332,12 @@ def test_a_page_the_cache_did_not_serve_is_named():
     assert the_report.notes()[-1] == (
         "Not served from the page cache after warming it (no `X-Cache: hit`): Cases."
     )
+
+
+def test_worker_timeouts_during_a_page_are_shown():
+    the_report = report()
+    the_report.runs["off"]["cases"].timeouts = 2
+    assert the_report.rows()[1][4] == ("6.00 (2 timed out)", False)
 
 
 def test_a_worker_replaced_during_a_page_is_noted():
