@@ -55,9 +55,16 @@ def test_browse_filter_open_a_company_and_its_case(live_catalogue, page, screens
     assert page.locator("ul.chips").count() == 0
     screenshot("companies")
 
+    # The sector facet shows the sectors with the most organisations; any other is found by
+    # name with the facet's own search box.
     form = page.locator("form.filters")
+    sectors = form.locator("#facet-sector")
+    sectors.get_by_label("Search the sector options").fill("boiler")
+    sectors.get_by_role("button", name="Find").click()
+    page.wait_for_url(re.compile(r"sector_find=boiler"))
+    assert result_count(page) == everyone  # finding an option does not filter the list
     form.locator(f'input[type="checkbox"][name="sector"][value="{SECTOR}"]').check()
-    form.locator('button[type="submit"]').click()
+    form.get_by_role("button", name="Apply filters").click()
     page.wait_for_url(re.compile(r"sector=boilers"))
     assert query(page)["sector"] == [SECTOR]
     filtered = result_count(page)
@@ -87,7 +94,13 @@ def test_browse_filter_open_a_company_and_its_case(live_catalogue, page, screens
     assert quote.is_visible()
     assert len(quote.inner_text().strip()) > 5
     href = citation.locator("figcaption a").get_attribute("href")
-    assert re.fullmatch(r"/sources/[\w-]+/#citation-[\w-]+", href)
+    assert re.fullmatch(r"/sources/[\w-]+/passages/[\w-]+/", href)
+    # The passage's address opens its source at the passage.
+    citation.locator("figcaption a").click()
+    page.wait_for_url(re.compile(r"/sources/[\w-]+/(\?page=\d+)?#citation-[\w-]+$"))
+    ref = href.rstrip("/").rsplit("/", 1)[1]
+    assert page.locator(f"#citation-{ref}").is_visible()
+    page.go_back()
     screenshot("case")
     assert errors == []
 
@@ -220,12 +233,12 @@ def test_long_unbroken_input_wraps_on_a_phone_sized_screen(live_catalogue, narro
 
 def test_submitting_the_empty_filter_form_lands_on_the_clean_list_path(live_catalogue, page):
     page.goto(live_catalogue.url + "/companies/")
-    page.locator('form.filters button[type="submit"]').click()
+    page.locator("form.filters").get_by_role("button", name="Apply filters").click()
     page.wait_for_load_state()
     assert page.url == live_catalogue.url + "/companies/"
     form = page.locator("form.filters")
     form.locator('input[name="kind"][value="enterprise"]').check()
     form.locator('input[name="q"]').fill("  ")
-    form.locator('button[type="submit"]').click()
+    form.get_by_role("button", name="Apply filters").click()
     page.wait_for_url(re.compile(r"kind=enterprise"))
     assert urlsplit(page.url).query == "kind=enterprise"
