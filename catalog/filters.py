@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from . import models
 from .models import MAX_YEAR, MIN_YEAR
 from .search import MAX_QUERY_LENGTH, MAX_TERMS, NO_TERMS_MESSAGE, UNSEARCHABLE_MESSAGE, parse_query
+from .search_index import matching
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,120}$")
 WHOLE_NUMBER = re.compile(r"^\s*[-+]?[0-9]+\s*$")
@@ -125,9 +126,8 @@ class SearchTextFilter(django_filters.CharFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        for term in parse_query(value).terms:
-            qs = qs.filter(search_text__contains=term)
-        return qs
+        # Through the search index (any queryset of the model, its base manager's too).
+        return matching(qs, parse_query(value).terms)
 
 
 SORT_LABEL = _("Sort by")

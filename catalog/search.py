@@ -14,8 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import opencc
-from django.db.models import Count, IntegerField, Value, Window
-from django.db.models.functions import StrIndex
+from django.db.models import Count, IntegerField, Subquery, Value
+from django.db.models.functions import Coalesce, StrIndex
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -368,18 +368,25 @@ class GroupSpec:
         return [value] if value else []
 
     def rows(self, query, user):
-        """One query: the visible rows containing every term, best first, with the total."""
-        rows = self.model.objects.visible_to(user)
+        """One query: the visible rows containing every term (found through the search index),
+        best first, each with the total."""
+        matches = self.model.objects.visible_to(user).matching(query.terms)
         rank = Value(0, output_field=IntegerField())
         for term in query.terms:
-            rows = rows.filter(search_text__contains=term)
             rank = rank + StrIndex("search_text", Value(term))
         # Earlier matches first (names come first in search_text); the model's ordering breaks ties.
+        order = ("search_rank", *self.model._meta.ordering)
+        # The best rows are chosen by id alone, then read whole; the total is a subquery the
+        # database runs once. (A window over every matching row, or choosing whole rows, carries
+        # each of them, every column, to the sort.)
+        best = matches.annotate(search_rank=rank).order_by(*order).values("pk")[:GROUP_LIMIT]
+        total = matches.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*"))
+        rows = self.model._base_manager.filter(pk__in=best)
         if self.select_related:
             rows = rows.select_related(*self.select_related)
-        return rows.annotate(search_total=Window(Count("pk")), search_rank=rank).order_by(
-            "search_rank", *self.model._meta.ordering
-        )[:GROUP_LIMIT]
+        return rows.annotate(
+            search_total=Coalesce(Subquery(total.values("n")), Value(0)), search_rank=rank
+        ).order_by(*order)
 
     def hit(self, record, terms, show_drafts):
         title, subtitle = (getattr(record, name) for name in self.names)

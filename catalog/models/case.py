@@ -7,6 +7,7 @@ from .common import (
     Publishable,
     PublishableQuerySet,
     Searchable,
+    SearchableQuerySet,
     SlugManager,
     count_of,
     in_language,
@@ -59,7 +60,7 @@ CHANGE_FIELDS = {
 }
 
 
-class CaseQuerySet(PublishableQuerySet):
+class CaseQuerySet(SearchableQuerySet, PublishableQuerySet):
     def for_list(self):
         """The cases list: sectors and organisations for each card, figures counted."""
         from .metric import Metric

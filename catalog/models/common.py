@@ -235,6 +235,15 @@ def shows_drafts(user):
     return bool(user is not None and user.is_authenticated and user.is_staff)
 
 
+class SearchableQuerySet(models.QuerySet):
+    def matching(self, terms):
+        """The rows whose ``search_text`` contains every one of ``terms`` (normalised, as
+        catalog.search.parse_query gives them), found through the search index."""
+        from ..search_index import matching
+
+        return matching(self, terms)
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)

@@ -10,6 +10,7 @@ from .common import (
     Publishable,
     PublishableQuerySet,
     Searchable,
+    SearchableQuerySet,
     SlugManager,
     count_of,
     format_partial_date,
@@ -28,7 +29,7 @@ class CompanyKind(models.TextChoices):
     OTHER = "other", _("Other organisation")
 
 
-class CompanyQuerySet(PublishableQuerySet):
+class CompanyQuerySet(SearchableQuerySet, PublishableQuerySet):
     def for_list(self):
         """The companies list: region and sectors for each card, counts for sorting."""
         from .metric import Metric

@@ -8,6 +8,7 @@ from .common import (
     PublishableQuerySet,
     RefManager,
     Searchable,
+    SearchableQuerySet,
     SlugManager,
     Timestamped,
     count_of,
@@ -15,7 +16,7 @@ from .common import (
 )
 
 
-class PersonQuerySet(PublishableQuerySet):
+class PersonQuerySet(SearchableQuerySet, PublishableQuerySet):
     def for_list(self):
         """The people list: organisation for each entry, statements counted."""
         return self.select_related("organisation").annotate(quote_count=count_of(Quote, "person"))

@@ -10,6 +10,7 @@ from .common import (
     Publishable,
     PublishableQuerySet,
     Searchable,
+    SearchableQuerySet,
     SlugManager,
     count_of,
     format_partial_date,
@@ -23,7 +24,7 @@ class PolicyLevel(models.TextChoices):
     DISTRICT = "district", _("District or county")
 
 
-class PolicyQuerySet(PublishableQuerySet):
+class PolicyQuerySet(SearchableQuerySet, PublishableQuerySet):
     def for_list(self):
         """The policies list: published issuers and regions for each entry, targets counted."""
         from .company import Company

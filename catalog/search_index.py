@@ -1,0 +1,175 @@
+"""The search index: which rows may contain a term, found without reading every row's text.
+
+A row matches a term when its ``search_text`` contains the term (``search_text__contains``, the
+plain scan). ``matching`` keeps exactly that condition and, where an index can say which rows
+may contain the term, adds it, so the database reads only those rows: the index narrows, the
+plain condition decides, and the rows found are those of the plain scan.
+
+SQLite: a contentless FTS5 table per searchable model (``<table>_search``, trigram tokenizer,
+filled by triggers on the model's table, so that ``save()``, ``bulk_create``, ``update()`` and
+raw SQL all keep it current) holds each row's text followed by two newlines. A term of three
+characters or more is looked up as the trigrams it is made of; a term of one or two characters
+as the trigrams that start with it, read from the index's vocabulary (``<table>_search_terms``):
+the two newlines make every occurrence of such a term, at the end of the text too, the start of
+a trigram.
+
+PostgreSQL: a ``pg_trgm`` GIN index on ``search_text`` (``gin_trgm_ops``), which the database
+uses for ``LIKE '%term%'`` by itself when the term has three characters or more. The extension
+must be installed in the database (``CREATE EXTENSION pg_trgm``, done by the migration when the
+user may create extensions). Shorter terms are read by a scan, as the planner decides.
+
+The index is made and filled by migration 0009; ``TABLES`` names the models' tables it covers.
+"""
+
+from django.db import connections
+from django.db.models.expressions import RawSQL
+
+# The tables of the models the search page and the lists' search boxes search.
+TABLES = ("catalog_company", "catalog_case", "catalog_policy", "catalog_person")
+
+# What follows each row's text in the SQLite index (see the module's docstring).
+PADDING_SQL = "char(10, 10)"
+
+# The largest code point, and the surrogates, which cannot be stored as text.
+_MAX_CODE_POINT = 0x10FFFF
+_SURROGATES = range(0xD800, 0xE000)
+
+
+def index_table(table):
+    return f"{table}_search"
+
+
+def vocabulary_table(table):
+    return f"{table}_search_terms"
+
+
+# --- Making the SQLite index ----------------------------------------------------------------------
+
+
+def _trigger_names(table):
+    return [f"{table}_search_{event}" for event in ("insert", "delete", "update")]
+
+
+def sqlite_install(connection, tables=TABLES):
+    """Create each table's FTS5 index, its vocabulary and its triggers, and fill the index."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table in tables:
+            index, vocabulary = quote(index_table(table)), quote(vocabulary_table(table))
+            model = quote(table)
+            insert_new = (
+                f"INSERT INTO {index}(rowid, search_text) "
+                f"VALUES (new.id, new.search_text || {PADDING_SQL});"
+            )
+            delete_old = (
+                f"INSERT INTO {index}({index}, rowid, search_text) "
+                f"VALUES ('delete', old.id, old.search_text || {PADDING_SQL});"
+            )
+            insert, delete, update = (quote(name) for name in _trigger_names(table))
+            for statement in (
+                f"CREATE VIRTUAL TABLE {index} USING fts5("
+                "search_text, content='', columnsize=0, detail='none', tokenize='trigram')",
+                f"CREATE VIRTUAL TABLE {vocabulary} USING fts5vocab({index}, 'instance')",
+                f"INSERT INTO {index}(rowid, search_text) "
+                f"SELECT id, search_text || {PADDING_SQL} FROM {model}",
+                f"CREATE TRIGGER {insert} AFTER INSERT ON {model} BEGIN {insert_new} END",
+                f"CREATE TRIGGER {delete} AFTER DELETE ON {model} BEGIN {delete_old} END",
+                f"CREATE TRIGGER {update} AFTER UPDATE ON {model} "
+                "WHEN old.search_text IS NOT new.search_text OR old.id IS NOT new.id "
+                f"BEGIN {delete_old} {insert_new} END",
+            ):
+                cursor.execute(statement)
+
+
+def sqlite_uninstall(connection, tables=TABLES):
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table in tables:
+            for trigger in _trigger_names(table):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {quote(trigger)}")
+            cursor.execute(f"DROP TABLE IF EXISTS {quote(vocabulary_table(table))}")
+            cursor.execute(f"DROP TABLE IF EXISTS {quote(index_table(table))}")
+
+
+def sqlite_missing_triggers(connection, tables=TABLES):
+    """The index's triggers that are not in the database (a migration that rebuilds a model's
+    table on SQLite drops them, and the index would then fall behind)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {row[0] for row in cursor.fetchall()}
+    return [name for table in tables for name in _trigger_names(table) if name not in present]
+
+
+def postgresql_index_name(table):
+    return f"{table}_search_trgm"
+
+
+def postgresql_install(connection, tables=TABLES):
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        for table in tables:
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {quote(postgresql_index_name(table))} "
+                f"ON {quote(table)} USING gin (search_text gin_trgm_ops)"
+            )
+
+
+def postgresql_uninstall(connection, tables=TABLES):
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"DROP INDEX IF EXISTS {quote(postgresql_index_name(table))}")
+
+
+# --- Searching ---------------------------------------------------------------------------------
+
+
+def _fts_string(text):
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _after_prefix(term):
+    """The least string greater than every string that starts with ``term`` (None if none)."""
+    code = ord(term[-1]) + 1
+    if code in _SURROGATES:
+        code = _SURROGATES.stop
+    if code > _MAX_CODE_POINT:
+        return None
+    return term[:-1] + chr(code)
+
+
+def sqlite_candidates(connection, table, term):
+    """SQL (and its parameters) for the ids of ``table``'s rows whose text may contain ``term``,
+    every row that does among them; None when the index cannot tell."""
+    quote = connection.ops.quote_name
+    if len(term) >= 3:
+        trigrams = dict.fromkeys(term[start : start + 3] for start in range(len(term) - 2))
+        index = quote(index_table(table))
+        return (
+            f"SELECT rowid FROM {index} WHERE {index} MATCH %s",
+            [" AND ".join(_fts_string(trigram) for trigram in trigrams)],
+        )
+    # The vocabulary holds trigrams as the tokenizer folded them (to lower case): a term that
+    # folding would change is not looked up there.
+    upper = _after_prefix(term)
+    if term != term.lower() or upper is None:
+        return None
+    return (
+        f"SELECT doc FROM {quote(vocabulary_table(table))} WHERE term >= %s AND term < %s",
+        [term, upper],
+    )
+
+
+def matching(queryset, terms):
+    """``queryset``'s rows whose ``search_text`` contains every one of ``terms``, found through
+    the search index where there is one."""
+    connection = connections[queryset.db]
+    table = queryset.model._meta.db_table
+    indexed = connection.vendor == "sqlite" and table in TABLES
+    for term in terms:
+        queryset = queryset.filter(search_text__contains=term)
+        candidates = sqlite_candidates(connection, table, term) if indexed else None
+        if candidates is not None:
+            queryset = queryset.filter(pk__in=RawSQL(*candidates))
+    return queryset
