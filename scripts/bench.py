@@ -902,7 +902,9 @@ def free_port():
 def fetch(port, path, timeout=REQUEST_TIMEOUT):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        connection.request("GET", path, headers={"Host": "127.0.0.1"})
+        # The default Host header, "127.0.0.1:<port>", is the one ab sends: the page cache's key
+        # holds the host, so the requests that warm it must send the same.
+        connection.request("GET", path)
         response = connection.getresponse()
         return response.status, response.read(), response.headers
     finally:
