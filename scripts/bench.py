@@ -1140,24 +1140,27 @@ STOPWORDS = {
 }
 
 
-def most_common(rows, terms_of):
+def most_common(rows, terms_of, vocabulary=None):
     """The term found in the most rows, among those in at most half of them: a word every row
-    carries (a label such as "Synthetic") finds everything and says little about search."""
+    carries (a label such as "Synthetic") finds everything and says little about search. Terms
+    of ``vocabulary`` (real words, where known) come first."""
     from collections import Counter
 
     counts = Counter()
     for row in rows:
         counts.update(set(terms_of(row)))
     common = [term for term, n in counts.most_common() if n <= len(rows) / 2]
-    return common[0] if common else None
+    known = [term for term in common if vocabulary and term in vocabulary]
+    return (known or common or [None])[0]
 
 
-def common_word(texts):
+def english_words(text):
+    return (w for w in re.findall(r"[a-z]{5,}", text.lower()) if w not in STOPWORDS)
+
+
+def common_word(texts, vocabulary=None):
     """The most common English word of five letters or more (no stopword) in ``texts``."""
-    return most_common(
-        list(texts),
-        lambda text: (w for w in re.findall(r"[a-z]{5,}", text.lower()) if w not in STOPWORDS),
-    )
+    return most_common(list(texts), english_words, vocabulary)
 
 
 def cjk_pairs(text):
@@ -1165,9 +1168,20 @@ def cjk_pairs(text):
         yield from (run[i : i + 2] for i in range(len(run) - 1))
 
 
-def common_cjk_pair(texts):
-    """The most common pair of adjacent CJK characters in ``texts``."""
-    return most_common(list(texts), cjk_pairs)
+def common_cjk_pair(texts, vocabulary=None):
+    """The most common pair of adjacent CJK characters in ``texts`` (a word of ``vocabulary``
+    when there is one: Chinese text has no spaces, so a pair may straddle two words)."""
+    return most_common(list(texts), cjk_pairs, vocabulary)
+
+
+def generator_vocabulary():
+    """The words the generator mixes into its texts, as (English words, Chinese pairs)."""
+    try:
+        from catalog.synthetic import WORDS
+    except ImportError:
+        return None, None
+    english = {word for _, en in WORDS for word in english_words(en)}
+    return english, {zh for zh, _ in WORDS if len(zh) == 2}
 
 
 def choose_pages():
@@ -1216,8 +1230,9 @@ def choose_pages():
 
     texts = cases.order_by("-pk").values_list("title_en", "summary_en", "title_zh", "summary_zh")
     texts = list(texts[:5000])
-    word = common_word(f"{title} {summary}" for title, summary, _, _ in texts)
-    pair = common_cjk_pair(f"{title} {summary}" for _, _, title, summary in texts)
+    english, chinese = generator_vocabulary()
+    word = common_word((f"{title} {summary}" for title, summary, _, _ in texts), english)
+    pair = common_cjk_pair((f"{title} {summary}" for _, _, title, summary in texts), chinese)
     if word:
         pages.append(Page("search_en", f"Search “{word}”", "search", f"/search/?q={word}"))
     if pair:
@@ -1462,7 +1477,7 @@ def bench(options):
                 "whichever comes first"
             ),
             "command": command_line(options, database),
-            "duration": f"{duration / 60:.0f} min {duration % 60:.0f} s",
+            "duration": f"{int(duration // 60)} min {int(duration % 60)} s",
         },
     )
     print()

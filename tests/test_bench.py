@@ -347,3 +347,10 @@ def test_a_worker_replaced_during_a_page_is_noted():
         "A worker was replaced (gunicorn's max_requests) while measuring (cached): Cases; "
         "the new worker starts cold." in the_report.notes()
     )
+
+
+def test_common_words_prefer_the_vocabulary():
+    texts = ["甲乙 智能", "甲乙", "甲乙 製造", "智能", "丙丁", "丙丁", "戊己"]
+    assert bench.common_cjk_pair(texts) == "甲乙"
+    assert bench.common_cjk_pair(texts, {"智能", "製造"}) == "智能"
+    assert bench.common_word(["alpha gamma", "beta gamma", "delta"], {"delta"}) == "delta"
