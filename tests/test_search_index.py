@@ -54,6 +54,12 @@ QUERIES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_counts():
+    """Each test asks the index afresh whether a term is rare (as each request does)."""
+    search_index.forget_selective()
+
+
 def plain(model, terms):
     rows = model._base_manager.all()
     for term in terms:
@@ -158,24 +164,35 @@ def found(model, text):
     return indexed(model, terms)
 
 
+def in_index(model, term):
+    """The ids the SQLite index itself gives for ``term`` (what the plain condition then checks)."""
+    sql, params = search_index.sqlite_candidates(connection, model._meta.db_table, term)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
+
+
 @pytest.mark.django_db
 def test_a_saved_row_is_found_by_its_new_text_and_no_longer_by_its_old():
     case = factories.CaseFactory(title_zh="甲乙丙丁案例", title_en="Quokka orchard")
     assert found(models.Case, "甲乙丙丁") == {case.pk}
     assert found(models.Case, "丁") == {case.pk}
+    assert found(models.Case, "丙丁") == {case.pk}
     assert found(models.Case, "quokka") == {case.pk}
 
     case.title_zh, case.title_en = "戊己庚案例", "Wombat meadow"
     case.save()
     assert found(models.Case, "甲乙丙丁") == set()
     assert found(models.Case, "丁") == set()
+    assert found(models.Case, "丙丁") == set()
     assert found(models.Case, "quokka") == set()
     assert found(models.Case, "庚") == {case.pk}
+    assert found(models.Case, "己庚") == {case.pk}
     assert found(models.Case, "wombat") == {case.pk}
 
     case.delete()
     assert found(models.Case, "wombat") == set()
-    assert found(models.Case, "庚") == set()
+    assert found(models.Case, "己庚") == set()
 
 
 @pytest.mark.django_db
@@ -200,6 +217,9 @@ def test_bulk_inserts_updates_and_deletes_keep_the_index():
     assert found(models.Company, "zebu") == batch
     assert found(models.Company, "批量") == batch
     assert found(models.Company, "號") == batch
+    assert found(models.Company, "司2") == set(
+        models.Company.objects.filter(slug__regex=r"^batch-2[0-9]?$").values_list("pk", flat=True)
+    )
     assert found(models.Company, "zebu 29") == set(
         models.Company.objects.filter(slug="batch-29").values_list("pk", flat=True)
     )
@@ -209,12 +229,17 @@ def test_bulk_inserts_updates_and_deletes_keep_the_index():
     okapi = models.Company.objects.get(slug="batch-0").pk
     assert found(models.Company, "okapi") == {okapi}
     assert found(models.Company, "獸") == {okapi}
+    assert found(models.Company, "角獸") == {okapi}
     assert okapi not in found(models.Company, "zebu")
 
     models.Company.objects.filter(slug__startswith="batch-").delete()
     assert found(models.Company, "zebu") == set()
     assert found(models.Company, "批量") == set()
+    assert found(models.Company, "角獸") == set()
     assert found(models.Company, "okapi") == set()
+    if connection.vendor == "sqlite":
+        for term in ("zebu", "批量", "角獸", "okapi", "公司29"):
+            assert in_index(models.Company, term) == set(), term
 
 
 @pytest.mark.django_db
@@ -261,10 +286,26 @@ def test_postgresql_uses_the_trigram_index_for_longer_terms():
     assert search_index.postgresql_index_name("catalog_case") in plan
 
 
+@pytest.mark.django_db
+def test_the_index_is_used_for_a_term_in_few_rows_and_not_for_one_in_most():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    for n in range(6):
+        factories.CompanyFactory(name_zh=f"常見詞公司{n}", slug=f"common-{n}")
+    factories.CompanyFactory(name_zh="罕見詞公司", slug="rare")
+    table = models.Company._meta.db_table
+    for term, expected in (("常见词", False), ("常见", False), ("罕见词", True), ("罕见", True)):
+        candidates = search_index.sqlite_candidates(connection, table, term)
+        assert search_index.selective(connection, table, candidates) is expected, term
+        assert ("_search" in str(models.Company.objects.matching((term,)).query)) is expected
+        assert_same_rows((term,))
+
+
 def test_a_term_the_index_cannot_look_up_is_still_found():
     """One or two characters that folding would change, or that end at the last code point,
     are matched by the plain condition alone."""
-    assert search_index.sqlite_candidates(connection, "catalog_case", "Ꭰ") is None
+    assert search_index.sqlite_candidates(connection, "catalog_case", "ꭰꭰ") is not None
+    assert search_index.sqlite_candidates(connection, "catalog_case", "ᎠᎠ") is None
     assert search_index.sqlite_candidates(connection, "catalog_case", "a\U0010ffff") is None
     assert search_index._after_prefix("a\ud7ff") == "a\ue000"
     assert search_index._after_prefix("智能") == "智胾"
