@@ -24,11 +24,14 @@ must be installed in the database (``CREATE EXTENSION pg_trgm``, done by the mig
 user may create extensions). Shorter terms are read by a scan, as the planner decides.
 
 The index is made and filled by migration 0009; ``TABLES`` names the models' tables it covers.
+On SQLite a migration that rebuilds one of those tables drops its triggers: after every
+``migrate`` such a table's index is made afresh (``sqlite_repair``).
 """
 
 from django.core.signals import request_started
 from django.db import connections
 from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
 # The tables of the models the search page and the lists' search boxes search.
@@ -117,6 +120,31 @@ def sqlite_missing_triggers(connection, tables=TABLES):
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         present = {row[0] for row in cursor.fetchall()}
     return [name for table in tables for name in _trigger_names(table) if name not in present]
+
+
+def sqlite_repair(connection, tables=TABLES):
+    """Make afresh the index of each table whose triggers are missing while its index is there
+    (a migration that rebuilt the table dropped them): the tables that were repaired."""
+    missing = set(sqlite_missing_triggers(connection, tables))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        present = {row[0] for row in cursor.fetchall()}
+    broken = [
+        table
+        for table in tables
+        if index_table(table) in present and missing.intersection(_trigger_names(table))
+    ]
+    if broken:
+        sqlite_uninstall(connection, broken)
+        sqlite_install(connection, broken)
+    return broken
+
+
+@receiver(post_migrate)
+def repair_after_migrate(sender, using, **kwargs):
+    connection = connections[using]
+    if sender.label == "catalog" and connection.vendor == "sqlite":
+        sqlite_repair(connection)
 
 
 def postgresql_index_name(table):

@@ -1,6 +1,7 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from . import search_index  # noqa: F401 - its receivers (the search index after migrate)
 from .cache import bump_catalogue_version
 from .models.common import Searchable
 from .search import document

@@ -274,6 +274,29 @@ def test_the_index_is_in_the_database():
 
 
 @pytest.mark.django_db
+def test_a_table_that_lost_its_triggers_is_indexed_afresh_after_migrate():
+    """As after a migration that rebuilds the table on SQLite."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    before = factories.CaseFactory(title_en="Narwhal before")
+    with connection.cursor() as cursor:
+        cursor.execute('DROP TRIGGER "catalog_case_search_insert"')
+        cursor.execute('DROP TRIGGER "catalog_case_search_delete"')
+    lost = factories.CaseFactory(title_en="Narwhal unindexed")
+    assert search_index.sqlite_missing_triggers(connection)
+    assert in_index(models.Case, "narwhal") == {before.pk}  # the index fell behind
+
+    call_command("migrate", verbosity=0)
+    assert search_index.sqlite_missing_triggers(connection) == []
+    assert in_index(models.Case, "narwhal") == {before.pk, lost.pk}
+    after = factories.CaseFactory(title_en="Narwhal after")
+    lost.delete()
+    assert in_index(models.Case, "narwhal") == {before.pk, after.pk}
+    assert indexed(models.Case, ("narwhal",)) == {before.pk, after.pk}
+    assert search_index.sqlite_repair(connection) == []
+
+
+@pytest.mark.django_db
 def test_postgresql_uses_the_trigram_index_for_longer_terms():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
