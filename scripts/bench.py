@@ -61,6 +61,7 @@ CACHE_MODES = {"off": "uncached", "on": "cached"}
 
 WORKERS = 2
 REQUEST_TIMEOUT = 120  # seconds, for one request (check requests and ab's socket timeout)
+WARM_UP_SECONDS = 3  # of unmeasured load after the server starts
 PROBE_TIMEOUT = 30  # seconds for one page in-process, as long as gunicorn lets a worker take
 KIB = 1024
 
@@ -1436,6 +1437,12 @@ def bench(options):
         log_path = BENCH_DIR / f"gunicorn-{label}.log"
         with Server({**env, PAGE_CACHE_SWITCH: mode}, log_path) as server:
             say(f"  listening on 127.0.0.1:{server.port}; log in {log_path.relative_to(ROOT)}")
+            # /healthz answers as soon as one worker has loaded the site; the other may still be
+            # loading it. A few seconds of unmeasured load on the static file settle both.
+            say(f"  warming up: {WARM_UP_SECONDS} s of requests for the static file")
+            static = next(page for page in pages if page.kind == "static")
+            static_url = f"http://127.0.0.1:{server.port}{static.path}"
+            run_ab(ab, static_url, options.clients, 50_000, WARM_UP_SECONDS)
             runs[mode] = {}
             for page in pages:
                 run = measure(ab, server, page, options, mode, queries.get(page.key))
