@@ -232,18 +232,28 @@ class FacetedFilterSet(django_filters.FilterSet):
         return queryset
 
 
-def _in_sectors(queryset, relation, sectors):
-    if not sectors:
+def _in_tree(queryset, relation, tree_model, nodes):
+    """Rows linked (by the foreign key or many-to-many field ``relation``) to any of ``nodes`` or
+    to a node below them. A many-to-many link is read from its own table: joining the rows'
+    table in the subquery is ten times slower on SQLite."""
+    if not nodes:
         return queryset
-    chosen = models.Sector.objects.with_descendants(sectors)
-    return queryset.filter(pk__in=queryset.model.objects.filter(**{f"{relation}__in": chosen}))
+    chosen = tree_model.objects.with_descendants(nodes).values("pk")
+    model_field = queryset.model._meta.get_field(relation)
+    if not model_field.many_to_many:
+        return queryset.filter(**{f"{relation}__in": chosen})
+    links = model_field.remote_field.through._base_manager.filter(
+        **{f"{model_field.m2m_reverse_field_name()}__in": chosen}
+    )
+    return queryset.filter(pk__in=links.values(model_field.m2m_field_name()))
+
+
+def _in_sectors(queryset, relation, sectors):
+    return _in_tree(queryset, relation, models.Sector, sectors)
 
 
 def _in_regions(queryset, relation, regions):
-    if not regions:
-        return queryset
-    chosen = models.Region.objects.with_descendants(regions)
-    return queryset.filter(pk__in=queryset.model.objects.filter(**{f"{relation}__in": chosen}))
+    return _in_tree(queryset, relation, models.Region, regions)
 
 
 def _yes_no(queryset, condition, value):
