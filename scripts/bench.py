@@ -61,7 +61,7 @@ CACHE_MODES = {"off": "uncached", "on": "cached"}
 
 WORKERS = 2
 REQUEST_TIMEOUT = 120  # seconds, for one request (check requests and ab's socket timeout)
-WARM_UP_SECONDS = 3  # of unmeasured load after the server starts
+WARM_UP_REQUESTS = 200  # unmeasured, after the server starts
 PROBE_TIMEOUT = 30  # seconds for one page in-process, as long as gunicorn lets a worker take
 KIB = 1024
 
@@ -975,17 +975,24 @@ class Server:
         self.stop()
 
     def _wait_ready(self, timeout=90):
+        """Until /healthz answers and every worker has loaded the site: /healthz answers as soon
+        as one worker has, so the workers' memory must also have stopped growing."""
         deadline = time.monotonic() + timeout
+        answered, previous = False, None
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 tail = self.log_path.read_text()[-1500:]
                 raise BenchError(f"gunicorn exited with status {self.process.returncode}:\n{tail}")
-            with contextlib.suppress(OSError):
-                status, _, _ = fetch(self.port, "/healthz", timeout=5)
-                if status == 200 and len(self.workers()) >= WORKERS:
-                    return
-            time.sleep(0.25)
-        raise BenchError(f"gunicorn did not answer /healthz within {timeout} s ({self.log_path})")
+            if not answered:
+                with contextlib.suppress(OSError):
+                    answered = fetch(self.port, "/healthz", timeout=5)[0] == 200
+            workers = self.workers()
+            sizes = [read_status(pid, "VmRSS").get("VmRSS") for pid in workers]
+            if answered and len(workers) >= WORKERS and sizes == previous:
+                return
+            previous = sizes
+            time.sleep(0.5)
+        raise BenchError(f"gunicorn did not get ready within {timeout} s ({self.log_path})")
 
     def workers(self):
         return children_of(self.process.pid)
@@ -1437,12 +1444,11 @@ def bench(options):
         log_path = BENCH_DIR / f"gunicorn-{label}.log"
         with Server({**env, PAGE_CACHE_SWITCH: mode}, log_path) as server:
             say(f"  listening on 127.0.0.1:{server.port}; log in {log_path.relative_to(ROOT)}")
-            # /healthz answers as soon as one worker has loaded the site; the other may still be
-            # loading it. A few seconds of unmeasured load on the static file settle both.
-            say(f"  warming up: {WARM_UP_SECONDS} s of requests for the static file")
+            # A few unmeasured requests first (not many: gunicorn replaces a worker after about
+            # 2,000 requests, and one replaced while a page is measured starts cold).
             static = next(page for page in pages if page.kind == "static")
             static_url = f"http://127.0.0.1:{server.port}{static.path}"
-            run_ab(ab, static_url, options.clients, 50_000, WARM_UP_SECONDS)
+            run_ab(ab, static_url, options.clients, WARM_UP_REQUESTS, options.seconds)
             runs[mode] = {}
             for page in pages:
                 run = measure(ab, server, page, options, mode, queries.get(page.key))
