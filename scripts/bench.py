@@ -1393,7 +1393,9 @@ def git_commit():
         return result.stdout.strip() if result.returncode == 0 else ""
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    return commit + (" with uncommitted changes" if git("status", "--porcelain", "-uno") else "")
+    # The results page itself does not count: each run rewrites it.
+    changed = git("status", "--porcelain", "-uno", "--", ".", f":!{DOC.relative_to(ROOT)}")
+    return commit + (" with uncommitted changes" if changed else "")
 
 
 def command_line(options, database):
