@@ -140,7 +140,8 @@ def sqlite_repair(connection, tables=TABLES):
     return broken
 
 
-@receiver(post_migrate)
+# Held strongly, under one name: the repair must not depend on the module staying referenced.
+@receiver(post_migrate, weak=False, dispatch_uid="catalog.search_index.repair_after_migrate")
 def repair_after_migrate(sender, using, **kwargs):
     connection = connections[using]
     if sender.label == "catalog" and connection.vendor == "sqlite":
