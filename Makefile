@@ -48,7 +48,7 @@ superuser: migrate ## Create the first administrator (asks for a password; none 
 TEST_WORKERS ?= auto
 PYTEST = PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n $(TEST_WORKERS) --durations=15
 
-test: install ## Run the whole test suite (about 2 minutes on 2 cores)
+test: install ## Run the whole test suite (about 1½ minutes on 2 cores)
 	$(PYTEST) $(PYTEST_ARGS)
 
 test-fast: install ## Run the tests except the browser and smoke tests (under a minute)
