@@ -43,7 +43,8 @@ class Facet:
     legend: str
     options: list[Option] = field(default_factory=list)
     multiple: bool = True
-    # Options with matches in all (shown or not), and the facet's own search, when it has one.
+    # Options with matches in all (shown or not) or, when the facet's own search is used, the
+    # options that match it.
     total: int = 0
     findable: bool = False
     find: str = ""
@@ -207,13 +208,14 @@ def tree_facet(filterset, queryset, name, relation, nodes):
     ]
     find = _find_text(filterset, name)
     keep = None
+    total = sum(1 for node, _depth in ordered if counts.get(node.pk))
     if find:
         terms = normalise(find).split()
-        keep = {
-            node.pk
-            for node, _depth in ordered
-            if node.slug in selected or _matches(f"{node.name_zh} {node.name_en}", terms)
+        matching = {
+            node.pk for node, _depth in ordered if _matches(f"{node.name_zh} {node.name_en}", terms)
         }
+        total = len(matching)  # the nodes above them are shown too, but do not match
+        keep = matching | {node.pk for node, _depth in ordered if node.slug in selected}
     elif len(ordered) > FACET_LIMIT:
         best = sorted(ordered, key=lambda pair: -counts.get(pair[0].pk, 0))[:FACET_LIMIT]
         keep = {node.pk for node, _depth in best} | {
@@ -239,7 +241,6 @@ def tree_facet(filterset, queryset, name, relation, nodes):
         for node, depth in ordered
         if keep is None or node.pk in keep
     ]
-    total = sum(1 for node, _depth in ordered if counts.get(node.pk))
     return options, total, find
 
 
