@@ -20,7 +20,6 @@ from django.db import connections
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
 
 from . import models
-from .models import CHANGE_FIELDS, LEVER_FIELDS
 from .search import normalise
 
 FACET_LIMIT = 30
@@ -351,17 +350,79 @@ def yes_no_facet(filterset, queryset, name):
     ]
 
 
+@dataclass(frozen=True)
+class Choices:
+    """A facet of a choice field: the rows counted per value (``GROUP BY``)."""
+
+    multiple = True
+
+    def options(self, filterset, queryset, name, trees):
+        filter_ = filterset.filters[name]
+        return choice_facet(filterset, queryset, name, filter_.field_name, filter_.extra["choices"])
+
+
+@dataclass(frozen=True)
+class Flags:
+    """A facet of several boolean fields, one per option (``fields`` maps option -> field)."""
+
+    fields: dict
+    choices: list
+    multiple = True
+
+    def options(self, filterset, queryset, name, trees):
+        return flag_facet(filterset, queryset, name, self.fields, self.choices)
+
+
+@dataclass(frozen=True)
+class YesNo:
+    """A yes/no facet: the filter's own method tells the rows of "yes" apart."""
+
+    multiple = False
+
+    def options(self, filterset, queryset, name, trees):
+        return yes_no_facet(filterset, queryset, name)
+
+
+@dataclass(frozen=True)
+class Tree:
+    """A facet of the sector or region tree (``tree``), rows linked through ``relation``."""
+
+    relation: str
+    tree: str
+    multiple = True
+
+    def options(self, filterset, queryset, name, trees):
+        return tree_facet(filterset, queryset, name, self.relation, getattr(trees, self.tree))
+
+
+@dataclass(frozen=True)
+class Related:
+    """A facet of organisations linked to the rows through ``relation``: the best-counted shown,
+    the others found through the facet's own search."""
+
+    relation: str
+    multiple = True
+
+    def options(self, filterset, queryset, name, trees):
+        return related_facet(filterset, queryset, name, self.relation)
+
+
+def faceted(filter_, kind):
+    """``filter_`` shown on its list page as a facet of ``kind``, with a count per option."""
+    filter_.facet = kind
+    return filter_
+
+
 def build_facets(filterset, base_queryset, trees):
     """The facets of ``filterset`` in its declared order, each counted without its own filter."""
     facets = []
-    for name in filterset.facets:
+    for name, filter_ in filterset.filters.items():
+        kind = getattr(filter_, "facet", None)
+        if kind is None:
+            continue
         queryset = filterset.filter_without(base_queryset, {name})
-        options = _options(filterset, queryset, name, trees)
-        facet = Facet(
-            name=name,
-            legend=str(filterset.filters[name].label),
-            multiple=name not in YES_NO_FACETS,
-        )
+        options = kind.options(filterset, queryset, name, trees)
+        facet = Facet(name=name, legend=str(filter_.label), multiple=kind.multiple)
         if isinstance(options, tuple):  # a facet that may hold more options than it shows
             options, facet.total, facet.find = options
             facet.findable = facet.total > FACET_LIMIT or bool(facet.find)
@@ -370,27 +431,3 @@ def build_facets(filterset, base_queryset, trees):
         facet.options = options
         facets.append(facet)
     return facets
-
-
-YES_NO_FACETS = {"funding", "metrics", "pseudonym"}
-
-
-def _options(filterset, queryset, name, trees):
-    model = filterset._meta.model
-    if name in YES_NO_FACETS:
-        return yes_no_facet(filterset, queryset, name)
-    if name == "sector":
-        return tree_facet(filterset, queryset, name, "sectors", trees.sectors)
-    if name == "region":
-        relation = "region" if model is models.Company else "regions"
-        return tree_facet(filterset, queryset, name, relation, trees.regions)
-    if name == "company":
-        return related_facet(filterset, queryset, name, "roles__company")
-    if name == "issuer":
-        return related_facet(filterset, queryset, name, "issuers")
-    if name == "lever":
-        return flag_facet(filterset, queryset, name, LEVER_FIELDS, models.Lever.choices)
-    if name == "change":
-        return flag_facet(filterset, queryset, name, CHANGE_FIELDS, models.ChangeKind.choices)
-    filter_ = filterset.filters[name]
-    return choice_facet(filterset, queryset, name, filter_.field_name, filter_.extra["choices"])

@@ -13,6 +13,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from . import models
+from .facets import Choices, Flags, Related, Tree, YesNo, faceted
 from .models import MAX_YEAR, MIN_YEAR
 from .search import MAX_QUERY_LENGTH, MAX_TERMS, NO_TERMS_MESSAGE, UNSEARCHABLE_MESSAGE, parse_query
 from .search_index import matching
@@ -162,12 +163,12 @@ def sort_filter(orderings, label=SORT_LABEL):
 class FacetedFilterSet(django_filters.FilterSet):
     """Base of the list FilterSets.
 
-    ``facets`` names the filters shown with per-option counts; ``ranges`` pairs the two halves of
-    a range filter so that a chip removes both; ``default_sort`` orders an unsorted list.
+    A filter wrapped in ``faceted(filter, kind)`` is shown with a count per option (its label is
+    the facet's legend and its chips'); ``ranges`` names each range filter's two halves, with the
+    legend of the one chip that removes both; ``default_sort`` orders an unsorted list.
     """
 
-    facets: tuple[str, ...] = ()
-    ranges: dict[str, tuple[str, str]] = {}
+    ranges: dict[str, tuple[str, str, str]] = {}
     default_sort = "name"
 
     def __init__(self, *args, known=None, **kwargs):
@@ -266,14 +267,23 @@ def _yes_no(queryset, condition, value):
 
 class CompanyFilter(FacetedFilterSet):
     q = SearchTextFilter()
-    sector = SlugMultipleFilter(
-        label=_("Sector"), queryset=models.Sector.objects.all(), method="filter_sector"
+    sector = faceted(
+        SlugMultipleFilter(
+            label=_("Sector"), queryset=models.Sector.objects.all(), method="filter_sector"
+        ),
+        Tree("sectors", "sectors"),
     )
-    kind = django_filters.MultipleChoiceFilter(
-        label=_("Kind"), choices=models.CompanyKind.choices, distinct=False
+    kind = faceted(
+        django_filters.MultipleChoiceFilter(
+            label=_("Kind"), choices=models.CompanyKind.choices, distinct=False
+        ),
+        Choices(),
     )
-    region = SlugMultipleFilter(
-        label=_("Region"), queryset=models.Region.objects.all(), method="filter_region"
+    region = faceted(
+        SlugMultipleFilter(
+            label=_("Region"), queryset=models.Region.objects.all(), method="filter_region"
+        ),
+        Tree("region", "regions"),
     )
     founded_min = YearFilter(
         label=_("Founded from"), field_name="founded_on__year", lookup_expr="gte"
@@ -281,8 +291,11 @@ class CompanyFilter(FacetedFilterSet):
     founded_max = YearFilter(
         label=_("Founded until"), field_name="founded_on__year", lookup_expr="lte"
     )
-    funding = django_filters.ChoiceFilter(
-        label=_("Has funding rounds"), choices=YES_NO, method="filter_funding"
+    funding = faceted(
+        django_filters.ChoiceFilter(
+            label=_("Has funding rounds"), choices=YES_NO, method="filter_funding"
+        ),
+        YesNo(),
     )
     sort = sort_filter(
         {
@@ -297,8 +310,7 @@ class CompanyFilter(FacetedFilterSet):
         }
     )
 
-    facets = ("sector", "kind", "region", "funding")
-    ranges = {"founded": ("founded_min", "founded_max")}
+    ranges = {"founded": (_("Founded"), "founded_min", "founded_max")}
 
     class Meta:
         model = models.Company
@@ -321,28 +333,49 @@ CHANGE_CHOICES = models.ChangeKind.choices
 
 class CaseFilter(FacetedFilterSet):
     q = SearchTextFilter()
-    sector = SlugMultipleFilter(
-        label=_("Sector"), queryset=models.Sector.objects.all(), method="filter_sector"
+    sector = faceted(
+        SlugMultipleFilter(
+            label=_("Sector"), queryset=models.Sector.objects.all(), method="filter_sector"
+        ),
+        Tree("sectors", "sectors"),
     )
-    region = SlugMultipleFilter(
-        label=_("Region"), queryset=models.Region.objects.all(), method="filter_region"
+    region = faceted(
+        SlugMultipleFilter(
+            label=_("Region"), queryset=models.Region.objects.all(), method="filter_region"
+        ),
+        Tree("regions", "regions"),
     )
-    company = SlugMultipleFilter(
-        label=_("Organisation"), queryset=visible_companies, method="filter_company"
+    company = faceted(
+        SlugMultipleFilter(
+            label=_("Organisation"), queryset=visible_companies, method="filter_company"
+        ),
+        Related("roles__company"),
     )
-    lever = django_filters.MultipleChoiceFilter(
-        label=_("Lever"), choices=LEVER_CHOICES, method="filter_lever"
+    lever = faceted(
+        django_filters.MultipleChoiceFilter(
+            label=_("Lever"), choices=LEVER_CHOICES, method="filter_lever"
+        ),
+        Flags(models.LEVER_FIELDS, LEVER_CHOICES),
     )
-    change = django_filters.MultipleChoiceFilter(
-        label=_("Kind of change"), choices=CHANGE_CHOICES, method="filter_change"
+    change = faceted(
+        django_filters.MultipleChoiceFilter(
+            label=_("Kind of change"), choices=CHANGE_CHOICES, method="filter_change"
+        ),
+        Flags(models.CHANGE_FIELDS, CHANGE_CHOICES),
     )
-    track = django_filters.MultipleChoiceFilter(
-        label=_("Track"), choices=models.Track.choices, distinct=False
+    track = faceted(
+        django_filters.MultipleChoiceFilter(
+            label=_("Track"), choices=models.Track.choices, distinct=False
+        ),
+        Choices(),
     )
     year_min = YearFilter(label=_("From year"), method="filter_year_min")
     year_max = YearFilter(label=_("Until year"), method="filter_year_max")
-    metrics = django_filters.ChoiceFilter(
-        label=_("Has figures"), choices=YES_NO, method="filter_metrics"
+    metrics = faceted(
+        django_filters.ChoiceFilter(
+            label=_("Has figures"), choices=YES_NO, method="filter_metrics"
+        ),
+        YesNo(),
     )
     sort = sort_filter(
         {
@@ -354,8 +387,7 @@ class CaseFilter(FacetedFilterSet):
         }
     )
 
-    facets = ("sector", "region", "company", "lever", "change", "track", "metrics")
-    ranges = {"year": ("year_min", "year_max")}
+    ranges = {"year": (_("Years"), "year_min", "year_max")}
 
     class Meta:
         model = models.Case
@@ -402,14 +434,23 @@ def _any_flag(queryset, fields, values):
 
 class PolicyFilter(FacetedFilterSet):
     q = SearchTextFilter()
-    level = django_filters.MultipleChoiceFilter(
-        label=_("Level"), choices=models.PolicyLevel.choices, distinct=False
+    level = faceted(
+        django_filters.MultipleChoiceFilter(
+            label=_("Level"), choices=models.PolicyLevel.choices, distinct=False
+        ),
+        Choices(),
     )
-    issuer = SlugMultipleFilter(
-        label=_("Issuing body"), queryset=visible_companies, method="filter_issuer"
+    issuer = faceted(
+        SlugMultipleFilter(
+            label=_("Issuing body"), queryset=visible_companies, method="filter_issuer"
+        ),
+        Related("issuers"),
     )
-    region = SlugMultipleFilter(
-        label=_("Region"), queryset=models.Region.objects.all(), method="filter_region"
+    region = faceted(
+        SlugMultipleFilter(
+            label=_("Region"), queryset=models.Region.objects.all(), method="filter_region"
+        ),
+        Tree("regions", "regions"),
     )
     year_min = YearFilter(label=_("From year"), field_name="issued_on__year", lookup_expr="gte")
     year_max = YearFilter(label=_("Until year"), field_name="issued_on__year", lookup_expr="lte")
@@ -422,8 +463,7 @@ class PolicyFilter(FacetedFilterSet):
         }
     )
 
-    facets = ("level", "issuer", "region")
-    ranges = {"year": ("year_min", "year_max")}
+    ranges = {"year": (_("Years"), "year_min", "year_max")}
     default_sort = "-date"
 
     class Meta:
@@ -441,8 +481,11 @@ class PolicyFilter(FacetedFilterSet):
 
 class PersonFilter(FacetedFilterSet):
     q = SearchTextFilter()
-    pseudonym = django_filters.ChoiceFilter(
-        label=_("Name is a pseudonym"), choices=YES_NO, method="filter_pseudonym"
+    pseudonym = faceted(
+        django_filters.ChoiceFilter(
+            label=_("Name is a pseudonym"), choices=YES_NO, method="filter_pseudonym"
+        ),
+        YesNo(),
     )
     organisation = SlugMultipleFilter(
         label=_("Organisation"), queryset=visible_companies, field_name="organisation__slug"
@@ -453,8 +496,6 @@ class PersonFilter(FacetedFilterSet):
             "quotes": (_("Most statements"), ("-quote_count", "name_en", "pk")),
         }
     )
-
-    facets = ("pseudonym",)
 
     class Meta:
         model = models.Person

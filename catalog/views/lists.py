@@ -1,22 +1,20 @@
-"""List pages: a FilterSet narrows the model's ``for_list()`` queryset; facets count the options.
+"""List pages: a catalogue query (catalog.query) narrows the model's ``for_list()`` queryset with
+its FilterSet and counts the facets' options.
 
-The parameter's way through: URL → view → FilterSet → queryset → template.
+The parameter's way through: URL → view → CatalogueQuery (FilterSet) → queryset → template.
 """
 
 from dataclasses import dataclass
 
-from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_filters.views import FilterView
+from django.views.generic import TemplateView
 
 from .. import filters, models
-from ..facets import Trees, build_facets, tree_counts
+from ..facets import tree_counts
+from ..query import CatalogueQuery, PageNotFound
 from ..search import MAX_QUERY_LENGTH, NO_TERMS_MESSAGE, UNSEARCHABLE_MESSAGE, parse_query
-
-PER_PAGE = 20
 
 
 def clean_query_redirect(request):
@@ -36,171 +34,64 @@ def clean_query_redirect(request):
     return HttpResponseRedirect(request.path + (f"?{encoded}" if encoded else ""))
 
 
-class FacetedListView(FilterView):
-    """A list page with facet counts, removable filter chips, whitelisted sorting and paging."""
+class FacetedListView(TemplateView):
+    """A list page: its catalogue query (catalog.query) rendered with facet counts, removable
+    filter chips, whitelisted sorting and paging."""
 
-    paginate_by = PER_PAGE
+    filterset_class = None
     section = ""
     record_template = ""
     empty_message = ""
-
-    def base_queryset(self):
-        model = self.filterset_class._meta.model
-        return model.objects.visible_to(self.request.user).for_list()
 
     def get(self, request, *args, **kwargs):
         redirect = clean_query_redirect(request)
         if redirect:
             return redirect
-        # An order the list does not offer is ignored (and the page says so); every link, hidden
-        # field and chip of the page is then made from the query without it.
-        request.GET, self.unknown_sort = self.filterset_class.without_unknown_sort(request.GET)
-        self.trees = Trees.load()
-        self.base = self.base_queryset()
-        self.filterset = self.filterset_class(
-            request.GET,
-            queryset=self.base,
-            request=request,
-            known={
-                "sector": Trees.by_slug(self.trees.sectors),
-                "region": Trees.by_slug(self.trees.regions),
-            },
-        )
-        self.filters_valid = self.filterset.is_valid()
-        self.object_list = self.filterset.qs if self.filters_valid else self.base.none()
-        self.page_error = ""
-        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
-        return self.render_to_response(context)
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
-        if not self.filters_valid:
-            # The filters need fixing first, whatever page was asked for.
-            return paginator, None, [], False
-        raw = self.request.GET.get("page", "1")
-        if len(raw) > 9 and raw.isascii() and raw.isdigit():
-            # Past any last page, and too long to read as a number.
-            raise Http404(_("There is no page %(page)s of this list.") % {"page": raw[:20]})
-        if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
-            self.page_error = _("“%(page)s” is not a page number. Pages are numbered from 1.") % {
-                "page": raw[:20]
-            }
-            return paginator, None, [], False
-        try:
-            page = paginator.page(int(raw))
-        except InvalidPage as exc:
-            raise Http404(_("There is no page %(page)s of this list.") % {"page": raw}) from exc
-        # A deep page: the offset is walked over the row ids alone (a subquery), and only the
-        # page's rows are read whole, with their annotations.
-        page.object_list = queryset.filter(pk__in=page.object_list.values("pk"))
-        return paginator, page, page.object_list, page.has_other_pages()
+        self.query = CatalogueQuery(self.filterset_class, request.GET, request.user, request)
+        # The page's links, hidden fields and chips are made from the query the list answers
+        # (without an order it does not offer).
+        request.GET = self.query.data
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        query = self.query
+        # The filters need fixing first, whatever page was asked for.
+        paginator, page, page_error = None, None, ""
+        if query.valid:
+            try:
+                paginator, page, page_error = query.page(query.data.get("page"))
+            except PageNotFound as exc:
+                raise Http404(str(exc)) from exc
         context = super().get_context_data(**kwargs)
-        page = context.get("page_obj")
         context.update(
+            query=query,
+            filter=query.filterset,
+            paginator=paginator,
+            page_obj=page,
+            is_paginated=bool(page and page.has_other_pages()),
+            object_list=page.object_list if page else [],
             page_links=(
-                page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+                paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
                 if page
                 else []
             ),
-            # Counted over the plain rows: the list's annotations (figures per row) would be
-            # computed for every row of every count.
-            facets=build_facets(
-                self.filterset, self.base.model.objects.visible_to(self.request.user), self.trees
-            ),
-            chips=self.chips(),
-            filters_valid=self.filters_valid,
-            page_error=self.page_error,
-            result_count=context["paginator"].count if context.get("paginator") else 0,
-            sort_options=self.filterset.filters["sort"].extra["choices"],
-            current_sort=self.filterset.sort,
-            unknown_sort=self.unknown_sort,
+            facets=query.facets,
+            chips=query.chips(),
+            filters_valid=query.valid,
+            page_error=page_error,
+            result_count=query.count,
+            sort_options=query.sort_options,
+            current_sort=query.sort,
+            unknown_sort=query.unknown_sort,
             section=self.section,
             record_template=self.record_template,
             empty_message=self.empty_message,
             crumbs=[{"label": self.section, "url": None}],
-            search_text=parse_query(self.request.GET.get("q", "")).text,
+            search_text=parse_query(query.data.get("q", "")).text,
             max_query_length=MAX_QUERY_LENGTH,
-            range_fields=[
-                {
-                    "legend": self.range_legend(key),
-                    "low": self.filterset.form[low],
-                    "high": self.filterset.form[high],
-                    "halves": [self.filterset.form[low], self.filterset.form[high]],
-                }
-                for key, (low, high) in self.filterset.ranges.items()
-            ],
+            range_fields=query.range_fields,
         )
         return context
-
-    def chips(self):
-        """One removable chip per active filter value; a range's two ends make one chip."""
-        query = self.request.GET
-        labels = self.value_labels()
-        range_of = {half: key for key, halves in self.filterset.ranges.items() for half in halves}
-        chips, seen_ranges = [], set()
-        for name in self.filterset.filters:
-            if name == "sort" or name not in query:
-                continue
-            if name in range_of:
-                key = range_of[name]
-                if key in seen_ranges:
-                    continue
-                seen_ranges.add(key)
-                low, high = self.filterset.ranges[key]
-                chips.append(
-                    {
-                        "legend": self.range_legend(key),
-                        "label": f"{query.get(low, '…')[:20]}–{query.get(high, '…')[:20]}",
-                        "url": self.without(low, high),
-                    }
-                )
-                continue
-            legend = str(self.filterset.filters[name].label)
-            for value in query.getlist(name):
-                label, label_zh = labels.get((name, value), (value[:60], ""))
-                chips.append(
-                    {
-                        "legend": legend,
-                        "label": label,
-                        "label_zh": label_zh,
-                        "url": self.without(name, value=value),
-                    }
-                )
-        return chips
-
-    def range_legend(self, key):
-        return {"founded": _("Founded"), "year": _("Years")}.get(key, key)
-
-    def value_labels(self):
-        """(filter, value) -> (label, Chinese name): a record's names for the rows chosen by slug
-        (sectors, regions, organisations), the choice's label for the other filters."""
-        labels = {}
-        for name, flt in self.filterset.filters.items():
-            for value, label in flt.extra.get("choices", []) or []:
-                labels[(name, str(value))] = (str(label), "")
-        for name, field in self.filterset.form.fields.items():
-            if isinstance(field, filters.SlugMultipleChoiceField):
-                for slug, row in self.filterset.chosen_rows(name).items():
-                    labels[(name, slug)] = (row.name_en, row.name_zh)
-        return labels
-
-    def without(self, *names, value=None):
-        """The current URL without ``names`` (or without one ``value`` of a single name)."""
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        for name in names:
-            if value is None:
-                query.pop(name, None)
-            else:
-                remaining = [v for v in query.getlist(name) if v != value]
-                if remaining:
-                    query.setlist(name, remaining)
-                else:
-                    query.pop(name, None)
-        encoded = query.urlencode()
-        return self.request.path + (f"?{encoded}" if encoded else "")
 
 
 class CompanyListView(FacetedListView):

@@ -1,0 +1,186 @@
+"""The catalogue query: one list's rows as a visitor asked for them.
+
+A ``CatalogueQuery`` holds everything a list is made of — the rows the visitor may see (drafts for
+staff only), the FilterSet's filters and search, the ordering, the facet counts, the chips that
+name the active filters and the paging — so that the HTML list pages, the CSV/JSON/Atom exports
+and the API all answer the same question the same way: an export always holds exactly the rows
+the page counts.
+"""
+
+from functools import cached_property
+from types import SimpleNamespace
+
+from django.core.paginator import InvalidPage, Paginator
+from django.utils.translation import gettext as _
+
+from . import filters
+from .facets import Trees, build_facets
+
+PER_PAGE = 20
+# A page number longer than this is past any last page (and too long to read as a number).
+MAX_PAGE_DIGITS = 9
+
+
+class PageNotFound(Exception):
+    """A page past the last one (or too long a number): the page answers 404."""
+
+
+class CatalogueQuery:
+    """``filterset_class``'s list for ``data`` (a QueryDict) as ``user`` may see it.
+
+    An order the list does not offer is ignored (``unknown_sort`` names it): every link, hidden
+    field and chip is then made from the query without it.
+    """
+
+    def __init__(self, filterset_class, data, user, request=None, path=""):
+        self.model = filterset_class._meta.model
+        self.data, self.unknown_sort = filterset_class.without_unknown_sort(data)
+        self.user = user
+        self.path = path or (request.path if request is not None else "")
+        self.trees = Trees.load()
+        self.filterset = filterset_class(
+            self.data,
+            queryset=self.model.objects.visible_to(user).for_list(),
+            request=request if request is not None else SimpleNamespace(user=user),
+            known={
+                "sector": Trees.by_slug(self.trees.sectors),
+                "region": Trees.by_slug(self.trees.regions),
+            },
+        )
+        self.valid = self.filterset.is_valid()
+
+    @property
+    def visible(self):
+        """The plain rows the visitor may see, before any filter (no annotations)."""
+        return self.model.objects.visible_to(self.user)
+
+    @cached_property
+    def rows(self):
+        """The filtered rows in the list's order, with what each card shows; none when a filter
+        is invalid (the page asks to fix it first)."""
+        if not self.valid:
+            return self.filterset.queryset.none()
+        return self.filterset.qs
+
+    @property
+    def sort(self):
+        return self.filterset.sort
+
+    @property
+    def sort_options(self):
+        return self.filterset.filters["sort"].extra["choices"]
+
+    @cached_property
+    def count(self):
+        return self.rows.count() if self.valid else 0
+
+    @cached_property
+    def facets(self):
+        # Counted over the plain rows: the list's annotations (figures per row) would be computed
+        # for every row of every count.
+        return build_facets(self.filterset, self.visible, self.trees)
+
+    def page(self, raw, per_page=PER_PAGE):
+        """(paginator, page) for the page number ``raw`` (a string); page is None with an error
+        message when ``raw`` is not a page number. Raises PageNotFound past the last page."""
+        paginator = Paginator(self.rows, per_page, allow_empty_first_page=True)
+        paginator.count = self.count
+        raw = str(raw or "1")
+        if len(raw) > MAX_PAGE_DIGITS and raw.isascii() and raw.isdigit():
+            raise PageNotFound(_("There is no page %(page)s of this list.") % {"page": raw[:20]})
+        if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+            error = _("“%(page)s” is not a page number. Pages are numbered from 1.") % {
+                "page": raw[:20]
+            }
+            return paginator, None, error
+        try:
+            page = paginator.page(int(raw))
+        except InvalidPage as exc:
+            message = _("There is no page %(page)s of this list.") % {"page": raw}
+            raise PageNotFound(message) from exc
+        # A deep page: the offset is walked over the row ids alone (a subquery), and only the
+        # page's rows are read whole, with their annotations.
+        page.object_list = self.rows.filter(pk__in=page.object_list.values("pk"))
+        return paginator, page, ""
+
+    @property
+    def range_fields(self):
+        form = self.filterset.form
+        return [
+            {
+                "legend": legend,
+                "low": form[low],
+                "high": form[high],
+                "halves": [form[low], form[high]],
+            }
+            for legend, low, high in self.filterset.ranges.values()
+        ]
+
+    def chips(self):
+        """One removable chip per active filter value; a range's two ends make one chip."""
+        query = self.data
+        labels = self.value_labels()
+        range_of = {
+            half: key
+            for key, (_legend, *halves) in self.filterset.ranges.items()
+            for half in halves
+        }
+        chips, seen_ranges = [], set()
+        for name in self.filterset.filters:
+            if name == "sort" or name not in query:
+                continue
+            if name in range_of:
+                key = range_of[name]
+                if key in seen_ranges:
+                    continue
+                seen_ranges.add(key)
+                legend, low, high = self.filterset.ranges[key]
+                chips.append(
+                    {
+                        "legend": str(legend),
+                        "label": f"{query.get(low, '…')[:20]}–{query.get(high, '…')[:20]}",
+                        "url": self.without(low, high),
+                    }
+                )
+                continue
+            legend = str(self.filterset.filters[name].label)
+            for value in query.getlist(name):
+                label, label_zh = labels.get((name, value), (value[:60], ""))
+                chips.append(
+                    {
+                        "legend": legend,
+                        "label": label,
+                        "label_zh": label_zh,
+                        "url": self.without(name, value=value),
+                    }
+                )
+        return chips
+
+    def value_labels(self):
+        """(filter, value) -> (label, Chinese name): a record's names for the rows chosen by slug
+        (sectors, regions, organisations), the choice's label for the other filters."""
+        labels = {}
+        for name, flt in self.filterset.filters.items():
+            for value, label in flt.extra.get("choices", []) or []:
+                labels[(name, str(value))] = (str(label), "")
+        for name, field in self.filterset.form.fields.items():
+            if isinstance(field, filters.SlugMultipleChoiceField):
+                for slug, row in self.filterset.chosen_rows(name).items():
+                    labels[(name, slug)] = (row.name_en, row.name_zh)
+        return labels
+
+    def without(self, *names, value=None):
+        """The current URL without ``names`` (or without one ``value`` of a single name)."""
+        query = self.data.copy()
+        query.pop("page", None)
+        for name in names:
+            if value is None:
+                query.pop(name, None)
+            else:
+                remaining = [v for v in query.getlist(name) if v != value]
+                if remaining:
+                    query.setlist(name, remaining)
+                else:
+                    query.pop(name, None)
+        encoded = query.urlencode()
+        return self.path + (f"?{encoded}" if encoded else "")
