@@ -9,7 +9,6 @@ Timings are printed (pytest -s) and saved to test-artifacts/smoke-gunicorn.json.
 import http.client
 import json
 import re
-import signal
 import socket
 import sqlite3
 import subprocess
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import live_server
 from tests.test_production_settings import ROOT, production_env
 
 pytestmark = pytest.mark.smoke
@@ -84,35 +84,11 @@ def server(tmp_path_factory):
     logo.write_bytes(PNG)
 
     log_path = work / "gunicorn.log"
-    with log_path.open("w") as log:
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            [GUNICORN, "--config", "gunicorn.conf.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                assert process.poll() is None, log_path.read_text()
-                try:
-                    if fetch(port, "/healthz")[0].status == 200:
-                        break
-                except OSError:
-                    pass
-                assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
-                time.sleep(0.2)
-            timings["gunicorn_ready_s"] = round(time.perf_counter() - started, 2)
-            yield {"port": port, "work": work, "timings": timings, "log": log_path}
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                exit_code = process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                raise
+    started = time.perf_counter()
+    with live_server.gunicorn(env, port, log_path) as process:
+        timings["gunicorn_ready_s"] = round(time.perf_counter() - started, 2)
+        yield {"port": port, "work": work, "timings": timings, "log": log_path}
+    exit_code = process.returncode
     assert exit_code == 0, log_path.read_text()
     artifacts = ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)

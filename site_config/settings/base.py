@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
     "catalog",
@@ -72,6 +73,15 @@ TEMPLATES = [
 DATABASES = {
     "default": env.database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite under several workers (docs/deploy.md): readers go on while one writer writes (WAL);
+    # a transaction takes the write lock when it begins, so a second writer waits for it (up to
+    # "timeout" seconds) instead of failing half-way with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 
 # --- Cache: Redis when REDIS_URL is set, local memory otherwise ------------------------------
 # A Redis outage degrades the cache (misses, logged) instead of failing every request.
@@ -128,6 +138,7 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
     ("zh-hans", _("Simplified Chinese")),
+    ("zh-hant", _("Traditional Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
@@ -151,6 +162,22 @@ SERVE_MEDIA = False
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # The article every fact rests on; tests compare citation quotes against it when it is present.
 SOURCE_ARTICLE_PATH = BASE_DIR.parent / "shared" / "seeds" / "000_ac414d045fd1c466.txt"
+
+# --- Open data: the bulk download at /data/ (catalog/datapackage.py) --------------------------
+# The licence of the catalogue's own data (its records, translations, classifications). The
+# passages it quotes are short verbatim excerpts that remain their publishers' text.
+ATLAS_DATA_LICENCE = {
+    "id": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0 International",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+    "note": (
+        "The licence covers the catalogue's own data. Quoted passages (citations.quote, "
+        "quotes.text_zh) are short verbatim excerpts of their sources, which remain their "
+        "publishers' text."
+    ),
+}
+# Where the built files are kept, one folder per catalogue version.
+ATLAS_DATA_DIR = Path(env.string("ATLAS_DATA_DIR", str(BASE_DIR / "var" / "open-data")))
 
 # --- Security defaults shared by all environments ---------------------------------------------
 X_FRAME_OPTIONS = "DENY"
