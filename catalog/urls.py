@@ -1,13 +1,25 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
-from .views import lists
+from .views import exports, lists
+
+EXPORT_FORMAT = r"\.(?P<fmt>csv|json|atom)$"
 
 app_name = "catalog"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    re_path(r"^search" + EXPORT_FORMAT, exports.search_export, name="search_export"),
+    *(
+        re_path(
+            rf"^{kind}" + EXPORT_FORMAT,
+            exports.list_export,
+            {"kind": kind},
+            name=f"{kind}_export",
+        )
+        for kind in exports.LISTS
+    ),
     path("companies/", lists.CompanyListView.as_view(), name="company_list"),
     path("cases/", lists.CaseListView.as_view(), name="case_list"),
     path("sectors/", lists.sector_list, name="sector_list"),

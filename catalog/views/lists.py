@@ -15,6 +15,7 @@ from .. import filters, models
 from ..facets import tree_counts
 from ..query import CatalogueQuery, PageNotFound
 from ..search import MAX_QUERY_LENGTH, NO_TERMS_MESSAGE, UNSEARCHABLE_MESSAGE, parse_query
+from .exports import export_links
 
 
 def clean_query_redirect(request):
@@ -39,6 +40,8 @@ class FacetedListView(TemplateView):
     filter chips, whitelisted sorting and paging."""
 
     filterset_class = None
+    # The name of the list's downloads (catalog.views.exports): ``<export_name>.csv`` etc.
+    export_name = ""
     section = ""
     record_template = ""
     empty_message = ""
@@ -90,11 +93,13 @@ class FacetedListView(TemplateView):
             search_text=parse_query(query.data.get("q", "")).text,
             max_query_length=MAX_QUERY_LENGTH,
             range_fields=query.range_fields,
+            downloads=export_links(f"catalog:{self.export_name}_export", query.data),
         )
         return context
 
 
 class CompanyListView(FacetedListView):
+    export_name = "companies"
     filterset_class = filters.CompanyFilter
     template_name = "catalog/company_list.html"
     section = gettext_lazy("Organisations")
@@ -103,6 +108,7 @@ class CompanyListView(FacetedListView):
 
 
 class CaseListView(FacetedListView):
+    export_name = "cases"
     filterset_class = filters.CaseFilter
     template_name = "catalog/case_list.html"
     section = gettext_lazy("Cases")
@@ -111,6 +117,7 @@ class CaseListView(FacetedListView):
 
 
 class PolicyListView(FacetedListView):
+    export_name = "policies"
     filterset_class = filters.PolicyFilter
     template_name = "catalog/policy_list.html"
     section = gettext_lazy("Policies")
@@ -119,6 +126,7 @@ class PolicyListView(FacetedListView):
 
 
 class PersonListView(FacetedListView):
+    export_name = "people"
     filterset_class = filters.PersonFilter
     template_name = "catalog/person_list.html"
     section = gettext_lazy("People")

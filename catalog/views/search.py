@@ -10,11 +10,13 @@ from ..search import (
     parse_query,
     run_search,
 )
+from .exports import export_links
 
 
 def search(request):
     query = parse_query(request.GET.get("q", ""))
     groups = run_search(query, request.user)
+    searched = query.terms and not query.unsearchable
     context = {
         "query": query,
         "groups": groups,
@@ -23,5 +25,6 @@ def search(request):
         "unsearchable_message": UNSEARCHABLE_MESSAGE,
         "no_terms_message": NO_TERMS_MESSAGE,
         "crumbs": [{"label": _("Search"), "url": None}],
+        "downloads": export_links("catalog:search_export", request.GET) if searched else [],
     }
     return render(request, "catalog/search.html", context)

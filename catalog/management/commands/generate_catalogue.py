@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from catalog import synthetic
+from catalog.maintenance import refresh_statistics
 
 
 def refuse_production_settings():
@@ -78,6 +79,7 @@ class Command(BaseCommand):
                 )
         except synthetic.SyntheticDataError as exc:
             raise CommandError(str(exc)) from exc
+        refresh_statistics()
         rows = ", ".join(f"{name} {count:,}" for name, count in report.rows.items())
         deleted = (
             f" after deleting {report.deleted:,} earlier synthetic rows" if report.deleted else ""

@@ -4,6 +4,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.loading import FixtureError, fixture_files, load_files
+from catalog.maintenance import refresh_statistics
 
 
 class Command(BaseCommand):
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         if report.kept:
             self.report_kept(report, verbosity)
         if report.changes:
+            refresh_statistics()
             self.stdout.write(
                 self.style.SUCCESS(f"Catalogue loaded: {report.changes} rows written.")
             )
