@@ -54,6 +54,10 @@ VARIABLES = {
         "share the catalogue version the cached pages are keyed on (default: a folder of this "
         "user's in the system's temp folder)."
     ),
+    "ATLAS_DATA_DIR": (
+        "Folder where the bulk download of /data/ is built and kept, one folder per catalogue "
+        "version (default: var/open-data/ in the project)."
+    ),
     "GUNICORN_BIND": "Address(es) gunicorn listens on, comma-separated (default 127.0.0.1:8000).",
     "GUNICORN_WORKERS": "Number of gunicorn worker processes (default 2 x CPUs + 1, at most 8).",
     "GUNICORN_THREADS": "Threads per gunicorn worker (default 1).",
