@@ -17,6 +17,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _media_in_tmp(settings, tmp_path):
     """Uploads made by a test land in a temporary folder, never in the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ATLAS_DATA_DIR = tmp_path / "open-data"
 
 
 @pytest.fixture

@@ -57,7 +57,9 @@ class PageChecker(HTMLParser):
             kind = attributes.get("type", "text")
             if not (tag == "input" and kind in LABELLED_INPUT_TYPES_EXEMPT):
                 self.controls.append((tag, attributes, [t for t, _a in self.stack]))
-        if tag == "script" and attributes.get("src") is None and "nonce" not in attributes:
+        # A data block (JSON-LD) is never run: the CSP does not apply to it.
+        runs = attributes.get("type") != "application/ld+json"
+        if tag == "script" and attributes.get("src") is None and "nonce" not in attributes and runs:
             self.problems.append("inline <script> without a nonce")
         for name in ID_REFERENCES:
             for target in (attributes.get(name) or "").split():
