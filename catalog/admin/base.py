@@ -3,12 +3,13 @@ differences, publish/unpublish actions, and deletion refused (with the reason) w
 records still depend on a row."""
 
 import functools
+import logging
 
 import opencc
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects, unquote
 from django.core.exceptions import ValidationError
-from django.db import router
+from django.db import DatabaseError, router
 from django.db.models import ForeignKey, Q
 from django.http import Http404
 from django.shortcuts import redirect
@@ -25,6 +26,14 @@ from simple_history.utils import get_m2m_reverse_field_name
 from catalog.models import CITATION_TARGET_FIELDS
 from catalog.models.common import Publishable, record_version
 from catalog.search import MAX_QUERY_LENGTH, normalise
+from site_config import health
+
+logger = logging.getLogger("catalog.admin")
+
+UNSAVED_MESSAGE = _(
+    "Nothing was saved: the database cannot take changes at the moment (%(reason)s). What you "
+    "typed is still in the form below; try saving again in a minute."
+)
 
 
 @functools.cache
@@ -126,8 +135,37 @@ class CatalogueAdmin(SimpleHistoryAdmin):
             raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    # --- A save the database cannot take: the form back, with what the editor typed ----------
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DatabaseError as exc:
+            reason = health.unavailability(exc)
+            if request.method != "POST" or reason is None:
+                raise
+            logger.warning("admin save refused by the database (%s): %s", reason, exc)
+            health.close_connections()
+        # The same view again without a transaction (which would wait for the write lock): the
+        # form is made invalid (see get_form), so it only reads, and shows the editor's input.
+        request.unsaved_because = reason
+        return self._changeform_view(request, object_id, form_url, extra_context)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = self._form_for_version(request, super().get_form(request, obj, change, **kwargs))
+        reason = getattr(request, "unsaved_because", None)
+        if reason is None:
+            return form
+        message = UNSAVED_MESSAGE % {"reason": reason}
+
+        class UnsavedForm(form):
+            def clean(self):
+                super().clean()
+                raise ValidationError(message, code="database_unavailable")
+
+        UnsavedForm.__name__ = form.__name__
+        return UnsavedForm
+
+    def _form_for_version(self, request, form):
         version = getattr(request, "restoring_version", None)
         if version is None or not version._history_m2m_fields:
             return form
