@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from . import models
 from .facets import Choices, Flags, Related, Tree, YesNo, faceted
@@ -65,7 +66,10 @@ class SlugMultipleChoiceField(forms.ModelMultipleChoiceField):
         return [self.found[item] for item in values]
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string", "format": "slug"}})
 class SlugMultipleFilter(django_filters.ModelMultipleChoiceFilter):
+    """Rows chosen by slug, several at once (``?sector=a&sector=b``)."""
+
     field_class = SlugMultipleChoiceField
 
     def __init__(self, *args, **kwargs):

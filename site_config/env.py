@@ -54,6 +54,10 @@ VARIABLES = {
         "share the catalogue version the cached pages are keyed on (default: a folder of this "
         "user's in the system's temp folder)."
     ),
+    "ATLAS_API_RATE_PER_MINUTE": (
+        "Requests a minute one client address may make to /api/v1/ before it is answered 429 "
+        "(default 120)."
+    ),
     "ATLAS_DATA_DIR": (
         "Folder where the bulk download of /data/ is built and kept, one folder per catalogue "
         "version (default: var/open-data/ in the project)."

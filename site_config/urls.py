@@ -8,6 +8,7 @@ from site_config.media import media_urlpatterns
 # /healthz is answered by site_config.health.HealthCheckMiddleware, before any URL is resolved.
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("catalog.api.urls")),
     path("", include(open_data_urls)),
     *media_urlpatterns(),
 ]

@@ -29,6 +29,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "catalog",
 ]
 
@@ -40,6 +44,8 @@ MIDDLEWARE = [
     # Whole pages for anonymous visitors (site_config/page_cache.py): after the HTTPS redirect and
     # static files, before sessions, so that a hit runs no more middleware and sets no cookie.
     "site_config.page_cache.PageCacheMiddleware",
+    # Cross-origin reads of /api/ (CORS_URLS_REGEX): before anything that may answer early.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -222,6 +228,51 @@ LOGGING = {
         },
     },
 }
+
+# --- The read-only JSON API at /api/v1/ (catalog/api, docs/open-data.md) ------------------------
+REST_FRAMEWORK = {
+    # Anonymous and read-only: no session or cookie is read, so no CSRF either.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": f"{env.integer('ATLAS_API_RATE_PER_MINUTE', 120, minimum=1, maximum=100_000)}/min"
+    },
+    "NUM_PROXIES": TRUSTED_PROXIES,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Xinzhi Atlas API",
+    "DESCRIPTION": (
+        "Read-only access to the published catalogue of Xinzhi Atlas (新質圖譜): organisations, "
+        "cases, sectors, regions, policies, people, quotes, figures, sources and citations, each "
+        "fact with the verbatim passage it rests on. The lists take the same filters, search and "
+        "sort as the site's list pages. English text is the catalogue's translation unless marked "
+        "official."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # One name per choice set that several fields share.
+    "ENUM_NAME_OVERRIDES": {
+        "CompanyKindEnum": "catalog.models.CompanyKind",
+        "SectorKindEnum": "catalog.models.SectorKind",
+        "QuoteKindEnum": "catalog.models.QuoteKind",
+        "FigureKindEnum": "catalog.models.MetricKind",
+        "RegionLevelEnum": "catalog.models.RegionLevel",
+        "PolicyLevelEnum": "catalog.models.PolicyLevel",
+        "DatePrecisionEnum": "catalog.models.DatePrecision",
+    },
+}
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
 
 # --- Content Security Policy (Django's built-in support): nothing from other origins ----------
 from django.utils.csp import CSP  # noqa: E402
