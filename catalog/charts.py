@@ -7,9 +7,10 @@ than" and "up to" in a cap. Every bar is labelled with the figure as text ("more
 chart never says more than its words. Colours come from classes in static/css/site.css, with
 presentation attributes as a fallback; the page sends a strict Content Security Policy.
 
-Words follow the page's language: a figure's Chinese label and unit (in simplified characters) on
-Chinese pages, its English ones elsewhere. The data gives English units as plurals ("years"); the
-common ones take their singular from COUNTED_UNITS after exactly one ("more than 1 year").
+Words follow the page's language: a figure's Chinese label and unit (in the page's script and
+mainland wording, catalog/chinese.py) on Chinese pages, its English ones elsewhere. The data
+gives English units as plurals ("years"); the common ones take their singular from COUNTED_UNITS
+after exactly one ("more than 1 year").
 """
 
 import unicodedata
@@ -21,8 +22,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext, npgettext
 from django.utils.translation import gettext as _
 
+from . import chinese
 from .models import Qualifier
-from .search import simplified
 
 # The drawing's own units; the page scales the SVG to its column (CSS), so a narrow drawing keeps
 # its 12px text readable on a phone and no larger than the page's text on a desktop.
@@ -88,7 +89,7 @@ def _count(metric):
 def unit_of(metric, count=None):
     """The figure's unit in the page's language; with ``count``, agreeing with that number."""
     if in_chinese() and metric.unit_zh:
-        return simplified(metric.unit_zh)
+        return chinese.render(metric.unit_zh)
     unit = metric.unit_en or metric.unit_zh
     if unit in COUNTED_UNITS:
         return COUNTED_UNITS[unit](2 if count is None else count)
@@ -98,7 +99,7 @@ def unit_of(metric, count=None):
 def label_of(metric):
     """(label, lang) of the figure in the page's language, or in the language it has."""
     if in_chinese() and metric.label_zh or not metric.label_en:
-        return metric.label_zh, "zh-Hant"
+        return chinese.render(metric.label_zh), chinese.lang()
     return metric.label_en, "en"
 
 

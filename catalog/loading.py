@@ -28,8 +28,12 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, models, transaction
 from django.db.models.signals import pre_save
 from django.utils import timezone
 
+from catalog import chinese
 from catalog.cache import bump_catalogue_version
 from catalog.models.common import record_version
+
+# The glossary's label: loading it changes every row's search text (catalog/chinese.py).
+GLOSSARY = "catalog.glossaryentry"
 
 # Fields the database fills in; a fixture never decides them.
 AUTOMATIC_FIELDS = {"created", "modified", "search_text"}
@@ -423,6 +427,10 @@ class _Loader:
             raise
         label = model._meta.label_lower
         self.report.created[label] += len(writes)
+        if label == GLOSSARY:
+            # The rows written next compute their search text with these entries (the
+            # glossary's fixture comes first).
+            chinese.forget_glossary()
         for instance in instances:
             instance._state.adding = False
             instance._state.db = self.using
@@ -430,6 +438,7 @@ class _Loader:
     def _update(self, write):
         instance = write.instance
         instance.skip_history_when_saving = True
+        instance._loading = True  # a glossary entry: search text is refreshed once, at the end
         try:
             instance.save(using=self.using)
         except IntegrityError as exc:
@@ -518,9 +527,22 @@ def load_files(files, using=DEFAULT_DB_ALIAS, overwrite_edits=False):
             raise
         except Exception as exc:  # any database error the record checks did not foresee
             raise FixtureError(f"writing the catalogue: {exc}") from exc
+        _refresh_search_text(report, using)
     if report.changes:  # bulk inserts send no post_save: cached pages must go stale all the same
         bump_catalogue_version(using)
     return report
+
+
+def _refresh_search_text(report, using):
+    """Search text is computed with the glossary (catalog/chinese.py): when the load changed the
+    glossary, the rows it did not write get theirs computed again."""
+    from catalog.search import refresh_search_text
+
+    if not (report.created.get(GLOSSARY) or report.updated.get(GLOSSARY)):
+        return
+    chinese.forget_glossary()
+    if sum(report.unchanged.values()) or report.kept_count:
+        refresh_search_text(using)
 
 
 def _messages(error):

@@ -1,24 +1,28 @@
 """Search: text normalisation, the query, and highlighting in the original text.
 
-Both the stored ``search_text`` of each row and the visitor's query go through ``normalise``, so a
-query in simplified characters finds traditional text and the reverse, and English matches in any
-case. A query is cut into terms (a phrase in double quotes is one term); a row matches when its
-``search_text`` contains every term. Matches are highlighted in the text as stored (traditional
-characters, original case) by mapping each character of the normalised form back to the character
-it came from; where that mapping is not one to one the text is shown without highlight.
+Both the stored ``search_text`` of each row and the visitor's query go through ``normalise``, which
+brings Chinese to simplified characters and mainland wording (catalog.chinese.search_form): a
+query in simplified characters finds traditional text and the reverse, a mainland word finds its
+Taiwan variant (芯片 finds 晶片, 脑机接口 finds 腦機介面) and the reverse, and English matches in
+any case. A query is cut into terms (a phrase in double quotes is one term); a row matches when
+its ``search_text`` contains every term. Matches are highlighted in the text as the page shows it
+by mapping each character of the normalised form back to the characters it came from (a word the
+conversion changed, 最佳化 → 优化, maps back to the whole word); where there is no such mapping
+the text is shown without highlight.
 """
 
-import functools
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
-import opencc
 from django.db.models import Count, IntegerField, Subquery, Value
 from django.db.models.functions import Coalesce, StrIndex
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from . import chinese, search_index
 
 MAX_QUERY_LENGTH = 200
 # At most this many terms are used; the rest are ignored (and the page says so).
@@ -33,27 +37,50 @@ QUOTES = '"“”「」『』'
 _TOKEN = re.compile(rf"[{QUOTES}]([^{QUOTES}]*)[{QUOTES}]|([^\s{QUOTES}]+)")
 
 
-@functools.cache
-def _to_simplified():
-    return opencc.OpenCC("t2s")
-
-
 def simplified(text):
     """``text`` in simplified characters (億元 → 亿元)."""
-    return _to_simplified().convert(text) if text else ""
+    return chinese.character_form(text) if text else ""
 
 
 def normalise(text):
-    """Simplified characters, NFKC (full-width letters become ASCII), lower case, single spaces."""
+    """Simplified characters and mainland wording, NFKC (full-width letters become ASCII), lower
+    case, single spaces."""
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", str(text)).replace("\x00", "")
-    text = _to_simplified().convert(text)
+    text = chinese.search_form(text)
     return " ".join(text.casefold().split())
 
 
 def document(parts):
     return "\n".join(normalise(part) for part in parts if part)
+
+
+def refresh_search_text(using=None, batch_size=500):
+    """Compute every searchable row's ``search_text`` afresh and write those that changed (after
+    the glossary or the normalisation changed): the number of rows written."""
+    from django.apps import apps
+    from django.db import DEFAULT_DB_ALIAS
+
+    from .cache import bump_catalogue_version
+    from .models.common import Searchable
+
+    using = using or DEFAULT_DB_ALIAS
+    written = 0
+    for model in apps.get_app_config("catalog").get_models():
+        if not issubclass(model, Searchable):
+            continue
+        changed = []
+        for row in model._base_manager.using(using).iterator(chunk_size=batch_size):
+            text = document(row.search_fields())
+            if text != row.search_text:
+                row.search_text = text
+                changed.append(row)
+        model._base_manager.using(using).bulk_update(changed, ["search_text"], batch_size)
+        written += len(changed)
+    if written:
+        bump_catalogue_version(using)
+    return written
 
 
 # --- The query ----------------------------------------------------------------------------------
@@ -150,38 +177,46 @@ def parse_query(raw):
 
 
 def _aligned(text):
-    """The normalised form of ``text`` and, for each of its characters, the index of the original
-    character it comes from; None when the two cannot be put side by side one to one.
+    """The normalised form of ``text`` and, for each of its characters, the span of original
+    characters it comes from; None when the two cannot be put side by side.
 
     NFKC and case folding may turn one character into several (ﬁ → fi, ß → ss): each result
-    character then points at the same original. OpenCC's t2s keeps the length for almost every
-    text; where it does not, or where the character-by-character form differs from ``normalise``
-    of the whole text, there is no safe mapping.
+    character then points at the same original. Character by character, OpenCC's t2s keeps the
+    length of almost every text, and ``normalise`` then differs from that form only where it
+    changed the wording (最佳化 → 优化) or the spaces: those stretches map to the whole stretch of
+    the original they replace.
     """
     pieces = [unicodedata.normalize("NFKC", char).replace("\x00", "") for char in text]
     composed = "".join(pieces)
-    simplified = _to_simplified().convert(composed)
-    if len(simplified) != len(composed):
+    charwise = simplified(composed)
+    if len(charwise) != len(composed):
         return None
     owners = [index for index, piece in enumerate(pieces) for _char in piece]
     chars, origins = [], []
-    after_space = True  # drops leading whitespace, as normalise does
-    for char, owner in zip(simplified, owners, strict=True):
-        folded = char.casefold()
-        if folded.isspace():
-            if not after_space:
-                chars.append(" ")
-                origins.append(owner)
-            after_space = True
-            continue
-        after_space = False
-        for part in folded:
+    for char, owner in zip(charwise, owners, strict=True):
+        for part in char.casefold():
             chars.append(part)
             origins.append(owner)
-    normalised = "".join(chars)
-    if normalised.rstrip(" ") != normalise(text):
-        return None
-    return normalised, origins
+    folded = "".join(chars)
+    normalised = normalise(text)
+    if folded == normalised:
+        return normalised, [(origin, origin + 1) for origin in origins]
+    spans = [None] * len(normalised)
+    matcher = difflib.SequenceMatcher(None, folded, normalised, autojunk=False)
+    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
+        if operation == "equal":
+            for offset in range(j2 - j1):
+                origin = origins[i1 + offset]
+                spans[j1 + offset] = (origin, origin + 1)
+        elif j2 > j1:
+            if i2 > i1:
+                whole = (origins[i1], origins[i2 - 1] + 1)
+            else:  # inserted: no original of its own
+                at = origins[i1] if i1 < len(origins) else len(text)
+                whole = (at, at)
+            for position in range(j1, j2):
+                spans[position] = whole
+    return normalised, spans
 
 
 def match_spans(text, terms):
@@ -197,7 +232,9 @@ def match_spans(text, terms):
         start = normalised.find(term)
         while start != -1:
             end = start + len(term)
-            spans.append((origins[start], origins[end - 1] + 1))
+            span = (origins[start][0], origins[end - 1][1])
+            if span[0] < span[1]:
+                spans.append(span)
             start = normalised.find(term, end)
     merged = []
     for start, end in sorted(spans):
@@ -260,6 +297,7 @@ class Hit:
     excerpt_lang: str = ""
     meta: str = ""
     draft: bool = False
+    title_lang: str = chinese.STORED
 
 
 @dataclass
@@ -294,15 +332,24 @@ def _person_meta(person, show_drafts):
     if organisation is None or not (organisation.published or show_drafts):
         return ""
     return format_html(
-        '<span lang="zh-Hant">{}</span> <span lang="en">{}</span>',
-        organisation.name_zh,
+        '<span lang="{}">{}</span> <span lang="en">{}</span>',
+        chinese.lang(),
+        chinese.render(organisation.name_zh, simplified=organisation.name_zh_hans),
         organisation.name_en,
     )
 
 
+def _sector_meta(sector, show_drafts):
+    return sector.get_kind_display()
+
+
+def _region_meta(region, show_drafts):
+    return region.get_level_display()
+
+
 def _groups():
     """The groups the results page shows, in order: (key, label, model, names, other fields...)."""
-    from .models import Case, Company, Person, Policy
+    from .models import Case, Company, Person, Policy, Region, Sector
 
     return (
         GroupSpec(
@@ -338,6 +385,22 @@ def _groups():
             _person_meta,
             ("organisation",),
         ),
+        GroupSpec(
+            "sectors",
+            _("Sectors"),
+            Sector,
+            ("name_zh", "name_en"),
+            ("name_zh_hans", "description_zh", "description_en"),
+            _sector_meta,
+        ),
+        GroupSpec(
+            "regions",
+            _("Regions"),
+            Region,
+            ("name_zh", "name_en"),
+            ("name_zh_hans",),
+            _region_meta,
+        ),
     )
 
 
@@ -345,10 +408,19 @@ def _field_language(name):
     if name.endswith("_en"):
         return "en"
     if name.endswith("_zh_hans"):
-        return "zh-Hans"
+        return chinese.lang(chinese.script() or chinese.HANS)
     if name.endswith("_zh"):
-        return "zh-Hant"
+        return chinese.lang()
     return ""  # other names may be in either language
+
+
+def _shown(record, name, text):
+    """A Chinese field's text as the page shows it (catalog.chinese), other fields as stored."""
+    if name.endswith("_zh"):
+        return chinese.render(text, simplified=getattr(record, f"{name}_hans", ""))
+    if name.endswith("_zh_hans") or not name.endswith("_en"):
+        return chinese.render(text)
+    return text
 
 
 @dataclass(frozen=True)
@@ -362,15 +434,19 @@ class GroupSpec:
     select_related: tuple = ()
 
     def texts(self, record, name):
+        """The field's texts as the page shows them."""
         value = getattr(record, name)
         if isinstance(value, list):
-            return [str(item) for item in value]
-        return [value] if value else []
+            return [_shown(record, name, str(item)) for item in value]
+        return [_shown(record, name, value)] if value else []
 
     def rows(self, query, user):
         """One query: the visible rows containing every term (found through the search index),
         best first, each with the total."""
-        matches = self.model.objects.visible_to(user).matching(query.terms)
+        rows = self.model.objects.all()
+        if hasattr(rows, "visible_to"):
+            rows = rows.visible_to(user)
+        matches = search_index.matching(rows, query.terms)
         rank = Value(0, output_field=IntegerField())
         for term in query.terms:
             rank = rank + StrIndex("search_text", Value(term))
@@ -389,7 +465,7 @@ class GroupSpec:
         ).order_by(*order)
 
     def hit(self, record, terms, show_drafts):
-        title, subtitle = (getattr(record, name) for name in self.names)
+        title, subtitle = (_shown(record, name, getattr(record, name)) for name in self.names)
         missing = [
             term for term in terms if term not in normalise(title) + "\n" + normalise(subtitle)
         ]
@@ -411,7 +487,8 @@ class GroupSpec:
             excerpt=snippet,
             excerpt_lang=lang,
             meta=self.meta(record, show_drafts),
-            draft=not record.published,
+            draft=not getattr(record, "published", True),
+            title_lang=chinese.lang(),
         )
 
 

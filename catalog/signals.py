@@ -1,10 +1,14 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from . import search_index  # noqa: F401 - its receivers (the search index after migrate)
+from . import (
+    chinese,
+    search_index,  # noqa: F401 - its receivers (the search index after migrate)
+)
 from .cache import bump_catalogue_version
+from .models import GlossaryEntry
 from .models.common import Searchable
-from .search import document
+from .search import document, refresh_search_text
 
 
 @receiver(pre_save)
@@ -27,3 +31,14 @@ def catalogue_row_changed(sender, using, **kwargs):
 def catalogue_links_changed(sender, action, using, **kwargs):
     if action.startswith("post_") and sender._meta.app_label == "catalog":
         bump_catalogue_version(using)
+
+
+@receiver(post_save, sender=GlossaryEntry)
+@receiver(post_delete, sender=GlossaryEntry)
+def glossary_changed(sender, using, raw=False, **kwargs):
+    """A glossary entry written (in the admin, in code): pages read the glossary afresh, and every
+    row's search text is computed again with it. A fixture load does the latter once, at its end
+    (catalog/loading.py)."""
+    chinese.forget_glossary()
+    if not raw and not getattr(kwargs.get("instance"), "_loading", False):
+        refresh_search_text(using)

@@ -57,3 +57,14 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _glossary_read_afresh():
+    """Each test reads the glossary (catalog/chinese.py) from its own database, not the one an
+    earlier test left in the process."""
+    from catalog import chinese
+
+    chinese.forget_glossary()
+    yield
+    chinese.forget_glossary()

@@ -230,6 +230,7 @@ def test_language_links_point_to_the_same_page_in_the_other_language(client):
     assert english == {
         "en": "/companies/test-company/",
         "zh-hans": "/zh-hans/companies/test-company/",
+        "zh-hant": "/zh-hant/companies/test-company/",
     }
     assert chinese == english
 
@@ -240,6 +241,7 @@ def test_language_links_keep_the_query_string(client):
     assert links == {
         "en": "/companies/?q=boiler&sort=name",
         "zh-hans": "/zh-hans/companies/?q=boiler&sort=name",
+        "zh-hant": "/zh-hant/companies/?q=boiler&sort=name",
     }
 
 

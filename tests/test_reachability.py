@@ -10,7 +10,7 @@ from django.test import Client
 from catalog.models import Case, Company, Policy
 
 # Paths the crawl leaves alone: files, the admin, the language switcher, other languages' copies.
-SKIP_PREFIXES = ("/static/", "/media/", "/admin/", "/i18n/", "/zh-hans/")
+SKIP_PREFIXES = ("/static/", "/media/", "/admin/", "/i18n/", "/zh-hans/", "/zh-hant/")
 # Query parameters followed: pagination only, so the crawl stays finite (filters are tested
 # on their own).
 FOLLOWED_PARAMETERS = {"page"}

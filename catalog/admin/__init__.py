@@ -8,7 +8,7 @@ others still depend on, saying why.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import cases, companies, funding, metrics, people, policies, provenance, taxonomy
+from . import cases, companies, funding, glossary, metrics, people, policies, provenance, taxonomy
 
 admin.site.site_header = _("Xinzhi Atlas 新質圖譜 · editors")
 admin.site.site_title = _("Xinzhi Atlas editors")
@@ -18,6 +18,7 @@ __all__ = [
     "cases",
     "companies",
     "funding",
+    "glossary",
     "metrics",
     "people",
     "policies",

@@ -12,6 +12,7 @@ from .case import (
 from .common import MAX_YEAR, MIN_YEAR, DatePrecision, shows_drafts
 from .company import Company, CompanyKind
 from .funding import FundingRound, Investment, Stage
+from .glossary import GlossaryEntry
 from .metric import Metric, MetricKind, Qualifier
 from .people import Person, Quote, QuoteKind
 from .policy import Policy, PolicyLevel
@@ -36,6 +37,7 @@ __all__ = [
     "CompanyKind",
     "DatePrecision",
     "FundingRound",
+    "GlossaryEntry",
     "Investment",
     "Lever",
     "Metric",

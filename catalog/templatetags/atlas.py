@@ -1,8 +1,10 @@
-"""Template filters and tags for the detail and search pages: figures, charts, citations."""
+"""Template filters and tags for the detail and search pages: figures, charts, citations, and
+Chinese text as the page's readers read it."""
 
 from django import template
+from django.utils import translation
 
-from .. import charts
+from .. import charts, chinese
 
 register = template.Library()
 
@@ -44,3 +46,35 @@ def unit_groups(metrics):
 def metric_chart(metrics, chart_id, title):
     """The SVG bar chart of ``metrics``; empty when there are none."""
     return charts.bar_chart(metrics, chart_id=chart_id, title=title)
+
+
+@register.filter
+def zh(text, simplified=""):
+    """Stored Chinese text as the page shows it: mainland simplified on /zh-hans/, mainland wording
+    in traditional characters on /zh-hant/, unchanged on English pages (catalog/chinese.py).
+    ``simplified``: the record's own simplified form (``name_zh_hans``), preferred on /zh-hans/."""
+    return chinese.render(text, simplified=simplified)
+
+
+@register.simple_tag
+def zh_lang(stored=""):
+    """The ``lang`` of what ``zh`` gives on this page (zh-Hans, zh-Hant; zh-Hant, as stored, on
+    English pages). ``stored``: the language of the text as stored, when it may not be Chinese."""
+    if stored and not stored.lower().startswith("zh"):
+        return stored
+    return chinese.lang()
+
+
+@register.filter
+def language_name(code):
+    """A language code (zh-Hant) as the name of the language in the page's language."""
+    try:
+        return translation.get_language_info(str(code).lower())["name_translated"]
+    except KeyError:
+        return code
+
+
+@register.simple_tag
+def zh_script():
+    """The script Chinese text is converted to on this page; "" where it is shown as stored."""
+    return chinese.script() or ""

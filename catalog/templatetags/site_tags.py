@@ -7,6 +7,9 @@ from django.utils.translation import get_language_info
 
 register = template.Library()
 
+# The hreflang of each language (BCP 47: script subtags in title case).
+HREFLANG = {"en": "en", "zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
+
 
 @register.simple_tag(takes_context=True)
 def language_links(context):
@@ -25,4 +28,24 @@ def language_links(context):
                 "current": code == current,
             }
         )
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def alternate_links(context):
+    """The page in every language, for ``<link rel="alternate" hreflang>``: absolute URLs, each
+    language's hreflang, and x-default for the default language's URL."""
+    request = context.get("request")
+    if request is None:
+        return []
+    path = request.get_full_path()
+    links = [
+        {
+            "hreflang": HREFLANG.get(code, code),
+            "url": request.build_absolute_uri(translate_url(path, code)),
+        }
+        for code, _name in settings.LANGUAGES
+    ]
+    default = request.build_absolute_uri(translate_url(path, settings.LANGUAGE_CODE))
+    links.append({"hreflang": "x-default", "url": default})
     return links
