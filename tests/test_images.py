@@ -2,8 +2,12 @@
 site; a placeholder when there is no image."""
 
 import io
+import os
 import struct
+import subprocess
+import sys
 import zlib
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,6 +18,7 @@ from PIL import Image
 from catalog import images, models
 from tests import factories as f
 from tests.test_admin import admin_url, form_data, png_bytes
+from tests.test_production_settings import ROOT
 
 
 def png_claiming(width, height):
@@ -309,3 +314,110 @@ def test_detail_pages_show_the_alt_text_of_the_page_language(admin_client, clien
     chinese = client.get("/zh-hans" + case_url).content.decode()
     assert 'alt="The factory floor"' in english
     assert 'alt="工廠車間"' in chinese
+
+
+# --- What is stored: the image re-encoded, never the uploaded bytes ---------------------------
+
+PAYLOAD = b"<html><script>alert(document.cookie)</script></html>"
+
+
+def jpeg_with_comment_and_exif(comment, orientation=6):
+    exif = Image.Exif()
+    exif[0x0112] = orientation  # Orientation
+    exif[0x010F] = "Secret camera maker"  # Make
+    output = io.BytesIO()
+    Image.new("RGB", (40, 20), "teal").save(
+        output, format="JPEG", comment=comment, exif=exif.tobytes()
+    )
+    return output.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_png_with_html_appended_is_stored_without_it(admin_client):
+    company = f.CompanyFactory()
+    response = upload_logo(admin_client, company, encoded((64, 32), "PNG") + PAYLOAD, "poly.html")
+    assert response.status_code == 302
+    company.refresh_from_db()
+    assert company.logo.name.endswith("/poly.png")
+    stored = company.logo.read()
+    assert b"<script" not in stored
+    assert stored.endswith(b"IEND\xaeB`\x82")
+    with Image.open(company.logo.path) as image:
+        assert (image.format, image.size) == ("PNG", (64, 32))
+
+
+@pytest.mark.django_db
+def test_a_jpeg_keeps_its_pixels_and_orientation_but_no_comment_or_other_exif(admin_client):
+    company = f.CompanyFactory()
+    content = jpeg_with_comment_and_exif(PAYLOAD)
+    assert PAYLOAD in content
+    response = upload_logo(admin_client, company, content, "photo.jpg")
+    assert response.status_code == 302
+    company.refresh_from_db()
+    stored = company.logo.read()
+    assert b"<script" not in stored
+    assert b"Secret camera maker" not in stored
+    with Image.open(company.logo.path) as image:
+        assert image.format == "JPEG"
+        assert image.size == (40, 20)
+        assert "comment" not in image.info
+        assert dict(image.getexif()) == {0x0112: 6}
+    with Image.open(company.logo_rendition.path) as rendition:
+        assert rendition.size == (20, 40)  # turned as the orientation says
+
+
+@pytest.mark.parametrize(("fmt", "mode"), [("PNG", "P"), ("PNG", "LA"), ("WEBP", "RGBA")])
+def test_reencoding_keeps_format_size_and_transparency(fmt, mode):
+    output = io.BytesIO()
+    image = Image.new(mode, (30, 10))
+    save_options = {"transparency": 0} if mode == "P" else {}
+    image.save(output, format=fmt, **save_options)
+    upload = SimpleUploadedFile(f"x.{fmt.lower()}", output.getvalue() + PAYLOAD)
+    stored = images.ImageUploadField().to_python(upload)
+    content = stored.read()
+    assert PAYLOAD not in content
+    with Image.open(io.BytesIO(content)) as again:
+        assert (again.format, again.size, again.mode) == (fmt, (30, 10), mode)
+        assert ("transparency" in again.info) == (mode == "P")
+
+
+MEMORY = """
+import io, sys
+import django
+django.setup()
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+from catalog import images
+
+def status(key):
+    for line in open("/proc/self/status"):
+        if line.startswith(key):
+            return int(line.split()[1]) * 1024
+
+output = io.BytesIO()
+Image.new(sys.argv[1], (7720, 5142), "white").save(output, format="PNG")  # 39.7 megapixels
+content = output.getvalue()
+del output
+open("/proc/self/clear_refs", "w").write("5")  # the peak starts again from here
+before = status("VmRSS")
+stored = images.ImageUploadField().to_python(SimpleUploadedFile("big.png", content))
+images.make_rendition(stored, images.COVER_SIZE)
+print(len(content), (status("VmHWM") - before) // 2**20)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="Linux's /proc needed")
+@pytest.mark.parametrize("mode", ["RGB", "RGBA"])
+def test_a_forty_megapixel_upload_takes_at_most_200_megabytes(mode):
+    result = subprocess.run(
+        [sys.executable, "-c", MEMORY, mode],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "site_config.settings.test"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    file_bytes, peak_megabytes = map(int, result.stdout.split())
+    assert file_bytes < 200_000  # a small file: the memory is the decoding's
+    assert peak_megabytes <= 200, f"{mode}: {peak_megabytes} MB"
