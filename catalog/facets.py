@@ -310,8 +310,9 @@ def related_facet(filterset, queryset, name, relation):
     return options, total, find
 
 
-def choice_facet(filterset, queryset, name, field_name, choices):
-    counts = dict(queryset.values_list(field_name).annotate(n=Count("pk")).order_by())
+def choice_options(filterset, name, choices, counts):
+    """The options of a facet with a fixed list of ``choices``: those with matches, and the
+    selected ones whatever their count."""
     selected = _selected(filterset, name)
     return [
         Option(
@@ -322,65 +323,82 @@ def choice_facet(filterset, queryset, name, field_name, choices):
     ]
 
 
-def flag_facet(filterset, queryset, name, fields, choices):
-    totals = queryset.aggregate(
-        **{value: Count("pk", filter=Q(**{fields[value]: True})) for value, _label in choices}
-    )
-    selected = _selected(filterset, name)
-    return [
-        Option(value=value, label=str(label), count=totals[value], selected=value in selected)
-        for value, label in choices
-        if totals[value] or value in selected
-    ]
-
-
-def yes_no_facet(filterset, queryset, name):
-    apply = filterset.filters[name].method
-    method = getattr(filterset, apply) if isinstance(apply, str) else apply
-    yes = method(queryset, name, "yes")
-    totals = queryset.aggregate(
-        total=Count("pk"), yes=Count("pk", filter=Q(pk__in=yes.values("pk")))
-    )
-    counts = {"yes": totals["yes"], "no": totals["total"] - totals["yes"]}
-    selected = _selected(filterset, name)
-    return [
-        Option(value=value, label=str(label), count=counts[value], selected=value in selected)
-        for value, label in filterset.filters[name].extra["choices"]
-        if counts[value] or value in selected
-    ]
-
-
-@dataclass(frozen=True)
-class Choices:
-    """A facet of a choice field: the rows counted per value (``GROUP BY``)."""
+class Counted:
+    """A facet whose options are counted by conditional counts over the rows (``COUNT(*) FILTER
+    (WHERE …)``): the facets that share the same rows are counted together, in one query."""
 
     multiple = True
 
+    def conditions(self, filterset, queryset, name):
+        """option value -> the condition a row meets to count for it."""
+        raise NotImplementedError
+
+    def choices(self, filterset, name):
+        return filterset.filters[name].extra["choices"]
+
+    def counts(self, filterset, name, totals):
+        """option value -> count, from the conditional counts (same keys as ``conditions``)."""
+        return totals
+
     def options(self, filterset, queryset, name, trees):
-        filter_ = filterset.filters[name]
-        return choice_facet(filterset, queryset, name, filter_.field_name, filter_.extra["choices"])
+        conditions = self.conditions(filterset, queryset, name)
+        totals = count_together(queryset, [conditions])[0]
+        return choice_options(
+            filterset, name, self.choices(filterset, name), self.counts(filterset, name, totals)
+        )
+
+
+def count_together(queryset, condition_sets):
+    """For each dict of (key -> condition), the rows of ``queryset`` meeting each: one query."""
+    aggregates, keys = {}, []
+    for conditions in condition_sets:
+        names = {}
+        for key, condition in conditions.items():
+            alias = f"n{len(aggregates)}"
+            aggregates[alias] = Count("pk", filter=condition)
+            names[key] = alias
+        keys.append(names)
+    totals = queryset.aggregate(**aggregates) if aggregates else {}
+    return [{key: totals[alias] for key, alias in names.items()} for names in keys]
 
 
 @dataclass(frozen=True)
-class Flags:
+class Choices(Counted):
+    """A facet of a choice field: the rows counted per value."""
+
+    def conditions(self, filterset, queryset, name):
+        field_name = filterset.filters[name].field_name
+        return {value: Q(**{field_name: value}) for value, _label in self.choices(filterset, name)}
+
+
+@dataclass(frozen=True)
+class Flags(Counted):
     """A facet of several boolean fields, one per option (``fields`` maps option -> field)."""
 
     fields: dict
-    choices: list
-    multiple = True
+    choices_: list
 
-    def options(self, filterset, queryset, name, trees):
-        return flag_facet(filterset, queryset, name, self.fields, self.choices)
+    def choices(self, filterset, name):
+        return self.choices_
+
+    def conditions(self, filterset, queryset, name):
+        return {value: Q(**{self.fields[value]: True}) for value, _label in self.choices_}
 
 
 @dataclass(frozen=True)
-class YesNo:
+class YesNo(Counted):
     """A yes/no facet: the filter's own method tells the rows of "yes" apart."""
 
     multiple = False
 
-    def options(self, filterset, queryset, name, trees):
-        return yes_no_facet(filterset, queryset, name)
+    def conditions(self, filterset, queryset, name):
+        apply = filterset.filters[name].method
+        method = getattr(filterset, apply) if isinstance(apply, str) else apply
+        yes = method(queryset, name, "yes")
+        return {"yes": Q(pk__in=yes.values("pk")), "all": Q()}
+
+    def counts(self, filterset, name, totals):
+        return {"yes": totals["yes"], "no": totals["all"] - totals["yes"]}
 
 
 @dataclass(frozen=True)
@@ -413,21 +431,48 @@ def faceted(filter_, kind):
     return filter_
 
 
+def _active(filterset):
+    """The names of the filters given a value (the others narrow nothing)."""
+    data = getattr(filterset.form, "cleaned_data", {})
+    return {name for name, value in data.items() if value not in (None, "", [], ())}
+
+
 def build_facets(filterset, base_queryset, trees):
-    """The facets of ``filterset`` in its declared order, each counted without its own filter."""
-    facets = []
+    """The facets of ``filterset`` in its declared order, each counted without its own filter.
+
+    Facets whose own filter is not in use count the same rows (all the filters in use): those
+    counted by conditional counts are counted together, in one query.
+    """
+    active = _active(filterset)
+    facets, shared = {}, []
     for name, filter_ in filterset.filters.items():
         kind = getattr(filter_, "facet", None)
         if kind is None:
             continue
-        queryset = filterset.filter_without(base_queryset, {name})
-        options = kind.options(filterset, queryset, name, trees)
         facet = Facet(name=name, legend=str(filter_.label), multiple=kind.multiple)
-        if isinstance(options, tuple):  # a facet that may hold more options than it shows
-            options, facet.total, facet.find = options
-            facet.findable = facet.total > FACET_LIMIT or bool(facet.find)
-        else:
-            facet.total = sum(1 for option in options if option.count)
-        facet.options = options
-        facets.append(facet)
-    return facets
+        facets[name] = facet
+        if isinstance(kind, Counted) and name not in active:
+            shared.append((name, kind))
+            continue
+        options = kind.options(
+            filterset, filterset.filter_without(base_queryset, {name}), name, trees
+        )
+        _fill(facet, options)
+    if shared:
+        rows = filterset.filter_without(base_queryset, set())
+        condition_sets = [kind.conditions(filterset, rows, name) for name, kind in shared]
+        for (name, kind), totals in zip(shared, count_together(rows, condition_sets), strict=True):
+            counts = kind.counts(filterset, name, totals)
+            _fill(
+                facets[name], choice_options(filterset, name, kind.choices(filterset, name), counts)
+            )
+    return list(facets.values())
+
+
+def _fill(facet, options):
+    if isinstance(options, tuple):  # a facet that may hold more options than it shows
+        options, facet.total, facet.find = options
+        facet.findable = facet.total > FACET_LIMIT or bool(facet.find)
+    else:
+        facet.total = sum(1 for option in options if option.count)
+    facet.options = options

@@ -7,14 +7,20 @@ and the API all answer the same question the same way: an export always holds ex
 the page counts.
 """
 
+import hashlib
 from functools import cached_property
 from types import SimpleNamespace
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import filters
-from .facets import Trees, build_facets
+from .cache import catalogue_version
+from .facets import FIND_SUFFIX, Trees, build_facets
+from .models import shows_drafts
 
 PER_PAGE = 20
 # A page number longer than this is past any last page (and too long to read as a number).
@@ -76,9 +82,41 @@ class CatalogueQuery:
 
     @cached_property
     def facets(self):
+        """The facets with their counts. Counts change only with the filters and the catalogue:
+        they are kept in the cache under both (and the language of their labels, and whether
+        drafts count), so that paging or re-sorting a list does not count it again."""
+        key = self._facet_key()
+        if key is not None:
+            cached = cache.get(key)
+            if cached is not None:
+                return cached
         # Counted over the plain rows: the list's annotations (figures per row) would be computed
         # for every row of every count.
-        return build_facets(self.filterset, self.visible, self.trees)
+        facets = build_facets(self.filterset, self.visible, self.trees)
+        if key is not None:
+            cache.set(key, facets, settings.PAGE_CACHE_SECONDS)
+        return facets
+
+    def _facet_key(self):
+        """The cache key of this list's facet counts; None when they are not to be cached (the
+        page cache is off, the filters are invalid or the catalogue version is unknown)."""
+        if not (settings.PAGE_CACHE_ENABLED and self.valid):
+            return None
+        version = catalogue_version()
+        if version is None:
+            return None
+        # What the counts depend on: the filters and the facets' own searches (not the page,
+        # the order or any parameter the list does not read).
+        counted = set(self.filterset.filters) - {"sort"}
+        data = sorted(
+            (name, tuple(values))
+            for name, values in self.data.lists()
+            if name in counted or name.endswith(FIND_SUFFIX)
+        )
+        digest = hashlib.sha256(
+            repr((self.model._meta.label, shows_drafts(self.user), get_language(), data)).encode()
+        ).hexdigest()
+        return f"facets:{version}:{digest}"
 
     def page(self, raw, per_page=PER_PAGE):
         """(paginator, page) for the page number ``raw`` (a string); page is None with an error

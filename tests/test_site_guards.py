@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import get_resolver, reverse
 
 from catalog import models
+from catalog.views import exports
 
 H1 = re.compile(r"<h1[\s>]")
 
@@ -25,6 +26,8 @@ DETAIL_PAGES = {
 }
 # Addresses that lead to a page rather than being one, by the model of their rows.
 REDIRECTS = {"catalog:citation_redirect": models.Citation}
+# Downloads of a list or of search (CSV, JSON, Atom): files, not pages (tests/test_exports.py).
+DOWNLOADS = {f"catalog:{name}_export" for name in exports.LISTS} | {"catalog:search_export"}
 
 
 def catalog_url_names():
@@ -34,7 +37,7 @@ def catalog_url_names():
         for sub in getattr(pattern, "url_patterns", []):
             if getattr(sub, "namespace", None) == "catalog":
                 names.update(f"catalog:{p.name}" for p in sub.url_patterns if p.name)
-    return names
+    return names - DOWNLOADS
 
 
 def assert_one_h1(response):
