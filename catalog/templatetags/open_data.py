@@ -47,7 +47,7 @@ def canonical_path(request):
     variants of a list are the same list to a search engine."""
     query = QueryDict(mutable=True)
     page = request.GET.get("page", "")
-    if page.isascii() and page.isdigit() and int(page) > 1 and len(page) < 10:
+    if len(page) < 10 and page.isascii() and page.isdigit() and int(page) > 1:
         query["page"] = str(int(page))
     return request.path + (f"?{query.urlencode()}" if query else "")
 

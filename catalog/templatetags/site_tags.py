@@ -38,7 +38,9 @@ def alternate_links(context):
     request = context.get("request")
     if request is None:
         return []
-    path = request.get_full_path()
+    # The query as the page answers it (a list drops an order it does not offer from request.GET).
+    query = request.GET.urlencode()
+    path = request.path + (f"?{query}" if query else "")
     links = [
         {
             "hreflang": HREFLANG.get(code, code),
