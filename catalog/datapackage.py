@@ -16,9 +16,9 @@ import fcntl
 import hashlib
 import json
 import logging
-import os
 import secrets
 import shutil
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.urls import reverse
 from django.utils import translation
 
@@ -135,8 +135,9 @@ class Column:
     enum: list = field(default_factory=list)
     format: str = ""
     required: bool = False
-    # A lookup that must be true for the value to be written (a link to a published row).
-    guard: str = ""
+    # For a foreign key: the table whose public rows it may point at (by database id); the
+    # value written is that row's slug or ref, and an id not among them is never written.
+    target: str = ""
     # A URL pattern with "{}" for the value: the column holds the page's address.
     url: str = ""
 
@@ -150,7 +151,6 @@ class Table:
     columns: list
     primary_key: list
     foreign_keys: list = field(default_factory=list)
-    order: tuple = ("pk",)
 
 
 def _field_type(model_field):
@@ -173,10 +173,8 @@ def columns(model, *names, **renamed):
             if getattr(model_field, "help_text", ""):
                 description = f"{description}: {model_field.help_text}"
         if model_field.is_relation:
-            target = model_field.related_model
-            key = "slug" if hasattr(target, "slug") else "ref"
-            guard = f"{field_name}__published" if hasattr(target, "published") else ""
-            result.append(Column(name, f"{field_name}__{key}", "string", description, guard=guard))
+            table = MODEL_TABLES[model_field.related_model]
+            result.append(Column(name, model_field.attname, "string", description, target=table))
             continue
         column = Column(name, field_name, _field_type(model_field), description)
         if model_field.choices:
@@ -200,21 +198,21 @@ def modified():
     return Column("modified", "modified", "datetime", "Last change of the row (UTC)")
 
 
-def link(name, title, through, left, right, extra=(), rows=None):
-    """A table linking two tables by their keys (a many-to-many field's rows)."""
+def link(name, title, through, left, right, extra=()):
+    """A table linking two tables by their keys (a many-to-many field's rows). A row is written
+    when both ends are in the package, that is published."""
     (left_name, left_field, left_table), (right_name, right_field, right_table) = left, right
     return Table(
         name,
         title,
         f"One row per link between {left_table} and {right_table}.",
-        rows,
+        through.objects.all,
         [
             *columns(through, **{left_name: left_field, right_name: right_field}),
             *extra,
         ],
         [left_name, right_name],
         [fk(left_name, left_table), fk(right_name, right_table)],
-        order=(f"{left_field}_id", f"{right_field}_id"),
     )
 
 
@@ -223,19 +221,21 @@ def fk(column, table, key=None):
     return {"fields": column, "reference": {"resource": table, "fields": key}}
 
 
-def _public_links(through, **ends):
-    """The rows of a link table whose ends are public: ``ends`` maps each end's field to a
-    callable giving its public rows (None: every row of that table is public)."""
-
-    def rows():
-        return through.objects.filter(
-            **{f"{name}__in": public() for name, public in ends.items() if public is not None}
-        )
-
-    return rows
-
-
 REF_TABLES = {"quotes", "figures", "funding_rounds", "investments", "citations"}
+# The table holding each model's rows, for foreign keys.
+MODEL_TABLES = {
+    Company: "organisations",
+    Case: "cases",
+    Sector: "sectors",
+    Region: "regions",
+    Policy: "policies",
+    Person: "people",
+    Quote: "quotes",
+    Metric: "figures",
+    FundingRound: "funding_rounds",
+    Investment: "investments",
+    Source: "sources",
+}
 
 
 def tables():
@@ -286,7 +286,6 @@ def tables():
             company_sectors,
             ("organisation", "company", "organisations"),
             ("sector", "sector", "sectors"),
-            rows=_public_links(company_sectors, company=companies),
         ),
         Table(
             "cases",
@@ -322,11 +321,10 @@ def tables():
             "case_organisations",
             "Organisations in cases",
             "One row per organisation taking part in a case, with its role.",
-            _public_links(CaseCompany, case=cases, company=companies),
+            CaseCompany.objects.all,
             columns(CaseCompany, "role", "note_zh", "note_en", case="case", organisation="company"),
             ["case", "organisation"],
             [fk("case", "cases"), fk("organisation", "organisations")],
-            order=("case_id", "company_id"),
         ),
         link(
             "case_sectors",
@@ -334,7 +332,6 @@ def tables():
             case_sectors,
             ("case", "case", "cases"),
             ("sector", "sector", "sectors"),
-            rows=_public_links(case_sectors, case=cases),
         ),
         link(
             "case_regions",
@@ -342,7 +339,6 @@ def tables():
             case_regions,
             ("case", "case", "cases"),
             ("region", "region", "regions"),
-            rows=_public_links(case_regions, case=cases),
         ),
         Table(
             "sectors",
@@ -422,13 +418,12 @@ def tables():
                 policy_links[name],
                 ("policy", "policy", "policies"),
                 (column, target_field, target),
-                rows=_public_links(policy_links[name], policy=policies, **{target_field: rows}),
             )
-            for name, column, target_field, target, rows in (
-                ("issuers", "organisation", "company", "organisations", companies),
-                ("sectors", "sector", "sector", "sectors", None),
-                ("regions", "region", "region", "regions", None),
-                ("cases", "case", "case", "cases", cases),
+            for name, column, target_field, target in (
+                ("issuers", "organisation", "company", "organisations"),
+                ("sectors", "sector", "sector", "sectors"),
+                ("regions", "region", "region", "regions"),
+                ("cases", "case", "case", "cases"),
             )
         ),
         Table(
@@ -470,22 +465,12 @@ def tables():
                 quote_links[relation],
                 ("quote", "quote", "quotes"),
                 (column, target_field, target),
-                rows=_public_links(
-                    quote_links[relation], quote=public_quotes, **{target_field: rows}
-                ),
             )
-            for name, relation, column, target_field, target, rows in (
-                (
-                    "organisations",
-                    "companies",
-                    "organisation",
-                    "company",
-                    "organisations",
-                    companies,
-                ),
-                ("cases", "cases", "case", "case", "cases", cases),
-                ("sectors", "sectors", "sector", "sector", "sectors", None),
-                ("policies", "policies", "policy", "policy", "policies", policies),
+            for name, relation, column, target_field, target in (
+                ("organisations", "companies", "organisation", "company", "organisations"),
+                ("cases", "cases", "case", "case", "cases"),
+                ("sectors", "sectors", "sector", "sector", "sectors"),
+                ("policies", "policies", "policy", "policy", "policies"),
             )
         ),
         Table(
@@ -670,29 +655,46 @@ def _json_value(value, kind):
     return value
 
 
-def _rows(table, base_url):
-    """Each public row of ``table`` as {column: value}, streamed from the database."""
+def public_keys(table_list):
+    """{table: {database id: slug or ref}} of the rows each table writes, for the foreign keys
+    that point at it: a link to a row that is not public resolves to nothing."""
+    wanted = {column.target for table in table_list for column in table.columns if column.target}
+    keys = {}
+    for table in table_list:
+        if table.name in wanted:
+            rows = table.rows().order_by().values_list("pk", table.primary_key[0])
+            keys[table.name] = dict(rows.iterator(chunk_size=CHUNK))
+    return keys
+
+
+def _rows(table, base_url, keys):
+    """Each public row of ``table`` as {column: value}, streamed from the database.
+
+    A foreign key to a row that is not in the package is left empty, and a row of a link
+    table (whose key is its two ends) is left out."""
     lookups = {column.lookup for column in table.columns}
-    lookups |= {column.guard for column in table.columns if column.guard}
     needs_source = any(column.name == "passage_url" for column in table.columns)
     if needs_source:
-        lookups.add("source__slug")
-    queryset = table.rows().order_by(*table.order).values(*sorted(lookups))
+        lookups.add("source_id")
+    queryset = table.rows().order_by("pk").values(*sorted(lookups))
     for raw in queryset.iterator(chunk_size=CHUNK):
         row = {}
         for column in table.columns:
             value = raw[column.lookup]
-            if column.guard and not raw[column.guard]:
-                value = None
+            if column.target and value is not None:
+                value = keys[column.target].get(value)
+                if value is None and column.name in table.primary_key:
+                    break
             if column.url and value is not None:
                 pattern = column.url
                 if needs_source:
-                    pattern = pattern.replace("SLUG", raw["source__slug"])
+                    pattern = pattern.replace("SLUG", keys["sources"][raw["source_id"]])
                 value = base_url + pattern.format(value)
             if column.type == "string" and value is None:
                 value = ""
             row[column.name] = value
-        yield row
+        else:
+            yield row
 
 
 def schema(table):
@@ -750,6 +752,7 @@ def _write_tables(folder, base_url):
     written = {}
     with translation.override(settings.LANGUAGE_CODE):
         table_list = tables()
+    keys = public_keys(table_list)
     with open(folder / "json.rows", "w", encoding="utf-8") as json_rows:
         for index, table in enumerate(table_list):
             path = folder / f"{table.name}.csv"
@@ -758,7 +761,7 @@ def _write_tables(folder, base_url):
             with open(path, "w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle, lineterminator="\r\n")
                 writer.writerow([column.name for column in table.columns])
-                for row in _rows(table, base_url):
+                for row in _rows(table, base_url, keys):
                     writer.writerow([_text(row[c.name], c.type) for c in table.columns])
                     record = {c.name: _json_value(row[c.name], c.type) for c in table.columns}
                     json_rows.write(("" if first else ",") + "\n  ")
@@ -866,23 +869,21 @@ def _read_build(folder, key):
     return Build(folder, built, facts["files"], key)
 
 
-def current_build(base_url):
-    """The build of the current catalogue version for ``base_url``, made now if there is none.
-
-    Builds are folders named after the version and the base URL; one process builds at a time
-    (a lock file), the others wait and then find its folder. When the cache holding the
-    version does not answer, a build is made for this request alone, never reused."""
+def _place(base_url):
+    """(folder of the builds, key of the current version's build for ``base_url``)."""
     root = Path(settings.ATLAS_DATA_DIR)
     root.mkdir(parents=True, exist_ok=True)
     version = catalogue_version()
     if version is None:
-        key = f"unversioned-{secrets.token_hex(6)}"
-    else:
-        key = hashlib.sha256(f"{version}\n{base_url}".encode()).hexdigest()[:20]
+        # The cache holding the version does not answer: a build for this request alone.
+        return root, f"unversioned-{secrets.token_hex(6)}"
+    return root, hashlib.sha256(f"{version}\n{base_url}".encode()).hexdigest()[:20]
+
+
+def _make(root, key, base_url):
+    """Build ``key`` unless it is there; one build at a time (a lock file, which also holds back
+    the other processes), then the older builds are removed."""
     folder = root / key
-    found = _read_build(folder, key)
-    if found:
-        return found
     with open(root / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
@@ -890,7 +891,7 @@ def current_build(base_url):
             if found:
                 return found
             started = time.monotonic()
-            partial = root / f".{key}.partial-{os.getpid()}"
+            partial = root / f".{key}.partial"
             shutil.rmtree(partial, ignore_errors=True)
             partial.mkdir()
             try:
@@ -906,6 +907,48 @@ def current_build(base_url):
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return _read_build(folder, key)
+
+
+def current_build(base_url):
+    """The build of the current catalogue version for ``base_url``, made now if there is none.
+
+    Builds are folders named after the version and the base URL."""
+    root, key = _place(base_url)
+    return _read_build(root / key, key) or _make(root, key, base_url)
+
+
+_building = {}
+_building_lock = threading.Lock()
+
+
+def _make_in_background(root, key, base_url):
+    try:
+        _make(root, key, base_url)
+    except Exception:
+        logger.exception("open data build failed")
+    finally:
+        connections.close_all()
+
+
+def ready_build(base_url, wait):
+    """The current build, or None while it is still being made: a build that takes longer than
+    ``wait`` seconds goes on in a thread of its own, so that no request outlasts the server's
+    timeout (50,000 cases take about 25 s). ``wait`` None builds in the request itself."""
+    root, key = _place(base_url)
+    found = _read_build(root / key, key)
+    if found or wait is None or key.startswith("unversioned-"):
+        return found or _make(root, key, base_url)
+    with _building_lock:
+        thread = _building.get(key)
+        if thread is None or not thread.is_alive():
+            thread = threading.Thread(
+                target=_make_in_background, args=(root, key, base_url), daemon=True
+            )
+            _building.clear()
+            _building[key] = thread
+            thread.start()
+    thread.join(wait)
+    return _read_build(root / key, key)
 
 
 def table_names():

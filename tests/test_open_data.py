@@ -5,10 +5,13 @@ never holding a draft."""
 import csv
 import io
 import json
+from io import StringIO
 from pathlib import Path
 
 import frictionless
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from catalog import datapackage
@@ -207,3 +210,39 @@ def test_the_data_page_lists_the_files_with_sizes_and_dates(client):
     (dataset,) = json_ld_blocks(html)
     assert dataset["@type"] == "Dataset"
     assert any(d["contentUrl"].endswith("/data/datapackage.json") for d in dataset["distribution"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_build_goes_on_in_the_background(settings, tmp_path):
+    settings.ATLAS_DATA_DIR = tmp_path / "data"
+    f.CompanyFactory(slug="background")
+    first = datapackage.ready_build("http://testserver", wait=0)
+    for thread in list(datapackage._building.values()):
+        thread.join(60)
+    build = first or datapackage.ready_build("http://testserver", wait=0)
+    assert build is not None
+    assert [row["slug"] for row in csv_rows(build.folder, "organisations")] == ["background"]
+
+
+@pytest.mark.django_db
+def test_while_the_files_are_made_the_page_says_so_and_files_answer_503(client, monkeypatch):
+    monkeypatch.setattr(datapackage, "ready_build", lambda base_url, wait: None)
+    page = client.get(reverse("catalog:data"))
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
+    assert html_problems(page.content.decode()) == []
+    response = client.get("/data/organisations.csv")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+
+
+def test_build_open_data_command(tmp_path, settings, db):
+    settings.ATLAS_DATA_DIR = tmp_path / "data"
+    out = StringIO()
+    call_command("build_open_data", "https://atlas.example.org", stdout=out)
+    assert "datapackage.json" in out.getvalue()
+    (folder,) = [p for p in (tmp_path / "data").iterdir() if p.is_dir()]
+    package = json.loads((folder / "datapackage.json").read_text())
+    assert package["homepage"] == "https://atlas.example.org/data/"
+    with pytest.raises(CommandError):
+        call_command("build_open_data", "atlas.example.org")

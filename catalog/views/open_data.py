@@ -80,18 +80,35 @@ def data_files(build):
     ]
 
 
+def _ready_build(request):
+    return datapackage.ready_build(base_url(request), settings.ATLAS_DATA_BUILD_WAIT)
+
+
 def data_page(request):
-    build = datapackage.current_build(base_url(request))
-    files = data_files(build)
-    context = {
-        "build": build,
-        "files": files,
-        "tables": [file for file in files if file["name"].endswith(".csv")],
-        "licence": settings.ATLAS_DATA_LICENCE,
-        "how_to_cite": datapackage.how_to_cite(base_url(request), build.built),
-        "structured_data": structured_data.dataset_data(build, request.build_absolute_uri, files),
-    }
-    return render(request, "catalog/data.html", context)
+    build = _ready_build(request)
+    context = {"build": build, "licence": settings.ATLAS_DATA_LICENCE}
+    if build is not None:
+        files = data_files(build)
+        context["files"] = files
+        context["how_to_cite"] = datapackage.how_to_cite(base_url(request), build.built)
+        context["structured_data"] = structured_data.dataset_data(
+            build, request.build_absolute_uri, files
+        )
+    response = render(request, "catalog/data.html", context)
+    if build is None:  # the page says the files are being made: never kept
+        patch_cache_control(response, no_cache=True, no_store=True)
+    return response
+
+
+def _being_built():
+    response = HttpResponse(
+        _("The open data is being made from the catalogue as it is now: try again in a minute."),
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = "30"
+    patch_cache_control(response, no_store=True)
+    return response
 
 
 @require_safe
@@ -101,7 +118,9 @@ def data_file(request, name):
     if name not in allowed:
         raise Http404(_("There is no such file in the open data."))
     for _attempt in range(2):  # a newer build may remove the folder between finding and opening
-        build = datapackage.current_build(base_url(request))
+        build = _ready_build(request)
+        if build is None:
+            return _being_built()
         etag = f'"{build.key}-{name}"'
         last_modified = int(build.built.timestamp())
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)

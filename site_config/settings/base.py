@@ -184,6 +184,9 @@ ATLAS_DATA_LICENCE = {
 }
 # Where the built files are kept, one folder per catalogue version.
 ATLAS_DATA_DIR = Path(env.string("ATLAS_DATA_DIR", str(BASE_DIR / "var" / "open-data")))
+# Seconds a request waits for a build; a longer one goes on in the background (None: no wait,
+# the request builds).
+ATLAS_DATA_BUILD_WAIT = 10
 
 # --- Security defaults shared by all environments ---------------------------------------------
 X_FRAME_OPTIONS = "DENY"

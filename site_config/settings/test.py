@@ -14,6 +14,8 @@ CACHES = {
     },
     "login_throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
+# The open data is built in the request, inside the test's transaction.
+ATLAS_DATA_BUILD_WAIT = None
 # Every test sees the page as rendered now; the page cache's own tests turn it on.
 PAGE_CACHE_ENABLED = False
 # Tests never run collectstatic: whitenoise finds static files through the finders (as under
