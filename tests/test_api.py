@@ -50,6 +50,7 @@ def test_every_list_answers_paginated_json_and_each_record_its_address(catalogue
     assert data["count"] > 0
     assert len(data["results"]) == min(3, data["count"])
     first = data["results"][0]
+    assert "max-age" in client.get(f"/api/v1/{name}/")["Cache-Control"]
     assert first["api_url"].startswith("http://testserver/api/v1/")
     detail = get_json(client, first["api_url"])
     assert detail["api_url"] == first["api_url"]

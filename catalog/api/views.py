@@ -19,6 +19,8 @@ from . import serializers
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+# Answers change only when the catalogue does; a client or proxy may keep one for a minute.
+CACHE_CONTROL = "public, max-age=60"
 
 
 class Pagination(PageNumberPagination):
@@ -34,6 +36,12 @@ class CatalogueViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
     filter_backends = [DjangoFilterBackend]
     detail_serializer_class = None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 200:
+            response.setdefault("Cache-Control", CACHE_CONTROL)
+        return response
 
     def get_serializer_class(self):
         if self.action == "retrieve" and self.detail_serializer_class:
