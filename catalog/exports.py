@@ -87,6 +87,17 @@ def _names(records, attribute="name_en"):
     return _joined(getattr(record, attribute) for record in records)
 
 
+def _related(header, records):
+    """Three columns for related records (``records(row)`` gives them): their slugs, Chinese
+    names and English names, each joined."""
+    stem = header.removesuffix("s")
+    return [
+        Column(header, lambda r: _names(records(r), "slug")),
+        Column(f"{stem}_names_zh", lambda r: _names(records(r), "name_zh")),
+        Column(f"{stem}_names_en", lambda r: _names(records(r))),
+    ]
+
+
 def _case_companies(case):
     return [role.company for role in case.roles.all()]
 
@@ -108,15 +119,9 @@ CASES = Export(
         _attr("end_year"),
         _attr("summary_zh"),
         _attr("summary_en"),
-        Column("sectors", lambda r: _names(r.sectors.all(), "slug")),
-        Column("sector_names_zh", lambda r: _names(r.sectors.all(), "name_zh")),
-        Column("sector_names_en", lambda r: _names(r.sectors.all())),
-        Column("regions", lambda r: _names(r.regions.all(), "slug")),
-        Column("region_names_zh", lambda r: _names(r.regions.all(), "name_zh")),
-        Column("region_names_en", lambda r: _names(r.regions.all())),
-        Column("organisations", lambda r: _names(_case_companies(r), "slug")),
-        Column("organisation_names_zh", lambda r: _names(_case_companies(r), "name_zh")),
-        Column("organisation_names_en", lambda r: _names(_case_companies(r))),
+        *_related("sectors", lambda r: r.sectors.all()),
+        *_related("regions", lambda r: r.regions.all()),
+        *_related("organisations", _case_companies),
         Column("levers", lambda r: _flags(r, models.LEVER_FIELDS)),
         Column("changes", lambda r: _flags(r, models.CHANGE_FIELDS)),
         Column("figure_count", lambda r: r.metric_count),
@@ -139,9 +144,7 @@ COMPANIES = Export(
         Column("region", lambda r: r.region.slug if r.region else ""),
         Column("region_name_zh", lambda r: r.region.name_zh if r.region else ""),
         Column("region_name_en", lambda r: r.region.name_en if r.region else ""),
-        Column("sectors", lambda r: _names(r.sectors.all(), "slug")),
-        Column("sector_names_zh", lambda r: _names(r.sectors.all(), "name_zh")),
-        Column("sector_names_en", lambda r: _names(r.sectors.all())),
+        *_related("sectors", lambda r: r.sectors.all()),
         Column("founded_on", lambda r: _date(r.founded_on)),
         _attr("founded_precision"),
         _attr("website"),
@@ -162,13 +165,10 @@ POLICIES = Export(
         _attr("level"),
         Column("issued_on", lambda r: _date(r.issued_on)),
         _attr("date_precision"),
-        Column("issuers", lambda r: _names(r.issuers.all(), "slug")),
-        Column("issuer_names_zh", lambda r: _names(r.issuers.all(), "name_zh")),
-        Column("issuer_names_en", lambda r: _names(r.issuers.all())),
+        *_related("issuers", lambda r: r.issuers.all()),
         _attr("issuer_note_zh"),
         _attr("issuer_note_en"),
-        Column("regions", lambda r: _names(r.regions.all(), "slug")),
-        Column("region_names_en", lambda r: _names(r.regions.all())),
+        *_related("regions", lambda r: r.regions.all()),
         _attr("summary_zh"),
         _attr("summary_en"),
         Column("target_count", lambda r: r.target_count),
