@@ -38,6 +38,7 @@ WRITE_WAIT_SECONDS = 2
 _UNAVAILABLE_SQLSTATE_CLASSES = ("08", "53", "57")
 _READ_ONLY_SQLSTATE = "25006"
 _LOCK_SQLSTATE = "55P03"
+_SQLITE_CODE_ERRORS = ("no such ", "syntax error", "near ", "table ", "too many sql variables")
 
 
 def unavailability(exc):
@@ -51,9 +52,12 @@ def unavailability(exc):
         return READ_ONLY
     if sqlstate == _LOCK_SQLSTATE or "database is locked" in message:
         return LOCKED
-    if isinstance(exc, OperationalError | InterfaceError):
+    if sqlstate:
+        return UNAVAILABLE if sqlstate.startswith(_UNAVAILABLE_SQLSTATE_CLASSES) else None
+    if isinstance(exc, InterfaceError):
         return UNAVAILABLE
-    if sqlstate.startswith(_UNAVAILABLE_SQLSTATE_CLASSES):
+    # SQLite says what the code got wrong with OperationalError too ("no such table").
+    if isinstance(exc, OperationalError) and not message.startswith(_SQLITE_CODE_ERRORS):
         return UNAVAILABLE
     return None
 

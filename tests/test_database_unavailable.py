@@ -40,6 +40,8 @@ def _wrapped(django_class, message, sqlstate=None):
         (_wrapped(DatabaseError, "could not extend file", "53100"), health.UNAVAILABLE),
         (_wrapped(DatabaseError, "terminating connection", "57P01"), health.UNAVAILABLE),
         (_wrapped(IntegrityError, "UNIQUE constraint failed"), None),
+        (_wrapped(OperationalError, "no such table: catalog_company"), None),
+        (_wrapped(OperationalError, "connection refused", "08006"), health.UNAVAILABLE),
         (_wrapped(DatabaseError, "syntax error", "42601"), None),
         (ValueError("not a database error"), None),
     ],

@@ -260,3 +260,14 @@ def test_the_login_rate_limit_is_shared_by_the_workers(server):
 
     assert statuses == [200, 200, 200, 200, 200, 429], statuses
     timings["login_refused_at_attempt"] = statuses.index(429) + 1
+
+
+def test_head_is_answered_without_body_or_warning(server):
+    port = server["port"]
+    for path in ("/", "/healthz", "/companies/"):
+        response, body, _ = fetch(port, path, method="HEAD")
+        assert response.status == 200, path
+        assert body == b""
+        assert int(response.getheader("Content-Length")) > 0, path
+    time.sleep(0.2)
+    assert "sent body bytes" not in server["log"].read_text()

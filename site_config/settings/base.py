@@ -37,7 +37,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # /healthz first: no host check, redirect, session or cookie (site_config/health.py).
+    # Bodies over the limit refused unread, no body for HEAD (site_config/request_guards.py).
+    "site_config.request_guards.RequestGuardMiddleware",
+    # /healthz next: no host check, redirect, session or cookie (site_config/health.py).
     "site_config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -164,6 +166,11 @@ STORAGES = {
 # Whether the site itself serves MEDIA_URL from MEDIA_ROOT (site_config/media.py).
 SERVE_MEDIA = False
 
+# --- Request bodies: larger ones are answered 413 before they are read (request_guards.py) ----
+PUBLIC_REQUEST_MAX_BYTES = 64 * 1024  # the admin login, the language switch, any public form
+ADMIN_REQUEST_MAX_BYTES = 8 * 1024 * 1024  # an admin form with one image (at most 5 MB)
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
 # --- Catalogue data ---------------------------------------------------------------------------
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # The article every fact rests on; tests compare citation quotes against it when it is present.
@@ -209,11 +216,14 @@ LOGGING = {
     "formatters": {
         "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    # What a client got wrong (4xx) at WARNING, without a traceback (site_config/log_format.py).
+    "filters": {"client_errors": {"()": "site_config.log_format.ClientErrorFilter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "line",
+            "filters": ["client_errors"],
         },
     },
     "root": {"handlers": ["stdout"], "level": "WARNING"},
