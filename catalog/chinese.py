@@ -34,6 +34,9 @@ from django.db import DatabaseError, connection
 from django.dispatch import receiver
 from django.utils.translation import get_language
 
+# A Han character (CJK unified ideographs and extension A).
+HAN = re.compile(r"[\u3400-\u9fff]")
+
 HANS = "zh-Hans"
 HANT = "zh-Hant"
 # The language the stored text is marked with: the source file's own.

@@ -14,6 +14,7 @@ from datetime import date
 from django.db.models import Q
 from django.utils import timezone
 
+from . import chinese
 from .models import Case, Company, DatePrecision, Person, Policy, Region, Sector, Source
 
 SITE_NAME = "Xinzhi Atlas (新質圖譜)"
@@ -306,12 +307,16 @@ def render(fmt, record, url, today=None):
 
 
 def plain_citation(record, url, today=None):
-    """A short citation in words, shown on the page to copy."""
+    """A short citation in words, shown on the page to copy (its Chinese as the page shows
+    Chinese, catalog/chinese.py)."""
     today = today or timezone.localdate()
     if isinstance(record, Source):
         entry = source_entry(record)
         parts = [", ".join(entry.authors), f"“{entry.title}”", entry.container]
         if entry.issued:
             parts.append(_iso(entry.issued))
-        return ". ".join(part for part in parts if part) + (f". {url}" if url else "")
-    return f"“{record_title(record)}”. {SITE_NAME}. {url} ({date.isoformat(today)})."
+        text = ". ".join(part for part in parts if part) + (f". {url}" if url else "")
+        return chinese.render(text)
+    return chinese.render(
+        f"“{record_title(record)}”. {SITE_NAME}. {url} ({date.isoformat(today)})."
+    )

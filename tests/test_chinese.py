@@ -196,14 +196,13 @@ def test_a_glossary_entry_saved_changes_the_search_text():
 
 class PageText(HTMLParser):
     """The text of a page (and its links), leaving out what is marked as the stored original
-    (an element with class ``original-text``, a ``<details class="original">``) and what is
-    marked as in another script (the language switch's 繁體中文 on a simplified page)."""
+    (an element with class ``original-text``, a ``<details class="original">``) and the
+    language switch (繁體中文 on a simplified page)."""
 
     VOID = {"br", "img", "input", "link", "meta", "hr", "source", "wbr"}
 
-    def __init__(self, script):
+    def __init__(self):
         super().__init__()
-        self.script = script.lower()
         self.stack, self.texts, self.hrefs = [], [], []
 
     def handle_starttag(self, tag, attrs):
@@ -214,11 +213,8 @@ class PageText(HTMLParser):
             return
         classes = (attributes.get("class") or "").split()
         original = "original-text" in classes or (tag == "details" and "original" in classes)
-        language = (attributes.get("lang") or "").lower()
-        original = original or (language.startswith("zh") and language != self.script)
-        # Not yet converted: the "Cite this" block's reference, which names the record by its
-        # stored title.
-        original = original or (tag == "section" and "cite" in classes)
+        # the language switch names each language in itself (简体中文, 繁體中文)
+        original = original or (tag == "nav" and "languages" in classes)
         self.stack.append((tag, original or self.hidden))
 
     def handle_endtag(self, tag):
@@ -249,7 +245,9 @@ def crawl(client, prefix, limit=600):
             pages[url] = ""
             continue
         assert response.status_code == 200, url
-        parser = PageText(prefix.strip("/"))
+        if response.streaming or "html" not in response.get("Content-Type", ""):
+            continue  # downloads: CSV, JSON, feeds
+        parser = PageText()
         parser.feed(response.content.decode())
         pages[url] = "".join(parser.texts)
         for href in parser.hrefs:
@@ -292,10 +290,6 @@ def stored_characters():
     return set(text)
 
 
-@pytest.mark.xfail(
-    reason="Not every spot converts yet: the Cite this block, funding and some detail rows.",
-    strict=False,
-)
 def test_no_taiwan_word_or_traditional_character_on_simplified_pages(catalogue, simplified_pages):
     assert len(simplified_pages) > 100
     problems = {}
@@ -306,13 +300,9 @@ def test_no_taiwan_word_or_traditional_character_on_simplified_pages(catalogue, 
         chars = sorted({char for char in HAN.findall(text) if traditional_only(char)})
         if words or chars:
             problems[url] = (words, "".join(chars))
-    assert sorted(problems.items())[:5] == []
+    assert sorted(problems.items())[:10] == []
 
 
-@pytest.mark.xfail(
-    reason="Not every spot converts yet: the Cite this block, funding and some detail rows.",
-    strict=False,
-)
 def test_no_simplified_character_on_traditional_pages(
     catalogue, traditional_pages, stored_characters
 ):
@@ -329,7 +319,7 @@ def test_no_simplified_character_on_traditional_pages(
         )
         if words or chars:
             problems[url] = (words, "".join(chars))
-    assert sorted(problems.items())[:5] == []
+    assert sorted(problems.items())[:10] == []
 
 
 def test_simplified_pages_say_renren_zhineng(client, catalogue):

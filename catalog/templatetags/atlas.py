@@ -56,6 +56,18 @@ def zh(text, simplified=""):
     return chinese.render(text, simplified=simplified)
 
 
+@register.filter
+def zh_names(names):
+    """Other names as the page shows them: Chinese ones in the page's script (each once; a stored
+    name and its simplified twin become one), others as they are. (text, lang) pairs."""
+    shown = {}
+    for name in names or ():
+        text = chinese.render(name)
+        language = chinese.lang() if chinese.HAN.search(text) else "en"
+        shown.setdefault(text, language)
+    return list(shown.items())
+
+
 @register.simple_tag
 def zh_lang(stored=""):
     """The ``lang`` of what ``zh`` gives on this page (zh-Hans, zh-Hant; zh-Hant, as stored, on

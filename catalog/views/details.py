@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .. import chinese
 from ..models import (
     Case,
     CaseCompany,
@@ -88,9 +89,16 @@ def _visible(record, user):
 def _crumbs(section, section_url, *trail, lang="zh-Hant"):
     """Breadcrumbs below the home page: the section (its list page), any ancestors, the record.
 
-    The ancestors and the record are named by their Chinese names, in ``lang``."""
+    The ancestors and the record are named by their Chinese names (stored in ``lang``), as the
+    page shows Chinese (catalog/chinese.py)."""
     crumbs = [{"label": section, "url": section_url}]
-    crumbs += [{"label": label, "url": url, "lang": lang} for label, url in trail]
+    if lang.lower().startswith("zh"):
+        crumbs += [
+            {"label": chinese.render(label), "url": url, "lang": chinese.lang()}
+            for label, url in trail
+        ]
+    else:
+        crumbs += [{"label": label, "url": url, "lang": lang} for label, url in trail]
     crumbs[-1]["url"] = None  # the current page
     return crumbs
 
