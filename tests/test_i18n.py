@@ -102,11 +102,35 @@ def test_home_is_english_without_a_prefix(client):
 
 
 @pytest.mark.django_db
-def test_home_stays_english_for_a_browser_that_prefers_chinese(client):
-    """Unprefixed URLs are the English site whatever the browser asks for."""
-    response = client.get("/", headers={"accept-language": "zh-CN,zh;q=0.9"})
+@pytest.mark.parametrize(
+    ("accept", "target"),
+    [
+        ("zh-CN,zh;q=0.9", "/zh-hans/"),
+        ("zh", "/zh-hans/"),
+        ("zh-TW,zh;q=0.9", "/zh-hant/"),
+        ("zh-HK", "/zh-hant/"),
+        ("zh-Hant", "/zh-hant/"),
+    ],
+)
+def test_a_first_visit_to_the_home_page_follows_the_browsers_language(client, accept, target):
+    response = client.get("/", headers={"accept-language": accept})
+    assert response.status_code == 302
+    assert response["Location"] == target
+    assert "Accept-Language" in response["Vary"]
+
+
+@pytest.mark.django_db
+def test_home_stays_english_once_the_visitor_chose_it(client):
+    """Following the language switch to English (a link from this site) stays on the English
+    home page; so does any page other than the home page."""
+    chinese = {"accept-language": "zh-CN,zh;q=0.9"}
+    response = client.get("/", headers={**chinese, "referer": "http://testserver/zh-hans/"})
     assert response.status_code == 200
     assert '<html lang="en">' in response.content.decode()
+    assert client.get("/companies/", headers=chinese).status_code == 200
+    english = client.get("/", headers={"accept-language": "en-GB,en;q=0.9"})
+    assert english.status_code == 200
+    assert "Accept-Language" in english["Vary"]
 
 
 @pytest.mark.django_db

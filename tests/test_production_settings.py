@@ -203,6 +203,9 @@ print(json.dumps({
     "SESSION_COOKIE_HTTPONLY": settings.SESSION_COOKIE_HTTPONLY,
     "CSRF_COOKIE_SECURE": settings.CSRF_COOKIE_SECURE,
     "CSRF_COOKIE_HTTPONLY": settings.CSRF_COOKIE_HTTPONLY,
+    "LANGUAGE_COOKIE_SECURE": settings.LANGUAGE_COOKIE_SECURE,
+    "LANGUAGE_COOKIE_HTTPONLY": settings.LANGUAGE_COOKIE_HTTPONLY,
+    "LANGUAGE_COOKIE_SAMESITE": settings.LANGUAGE_COOKIE_SAMESITE,
     "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     "STATIC_ROOT": str(settings.STATIC_ROOT),
     "SERVE_MEDIA": settings.SERVE_MEDIA,
@@ -232,8 +235,11 @@ def test_defaults_fail_closed(tmp_path):
         "SESSION_COOKIE_HTTPONLY",
         "CSRF_COOKIE_SECURE",
         "CSRF_COOKIE_HTTPONLY",
+        "LANGUAGE_COOKIE_SECURE",
+        "LANGUAGE_COOKIE_HTTPONLY",
     ):
         assert values[name] is True, name
+    assert values["LANGUAGE_COOKIE_SAMESITE"] == "Lax"
     assert values["SERVE_MEDIA"] is False
     assert values["TRUSTED_PROXIES"] == 0
     assert (

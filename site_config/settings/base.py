@@ -45,6 +45,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Whole pages for anonymous visitors (site_config/page_cache.py): after the HTTPS redirect and
     # static files, before sessions, so that a hit runs no more middleware and sets no cookie.
+    # A first visit to / from a browser that prefers Chinese goes to /zh-hans/ or /zh-hant/
+    # (site_config/language.py): before the page cache, which would serve the English home page.
+    "site_config.language.FirstVisitLanguageMiddleware",
     "site_config.page_cache.PageCacheMiddleware",
     # Cross-origin reads of /api/ (CORS_URLS_REGEX): before anything that may answer early.
     "corsheaders.middleware.CorsMiddleware",

@@ -34,6 +34,9 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Page cache for anonymous visitors (site_config/page_cache.py): on unless turned off ---------
 PAGE_CACHE_ENABLED = env.boolean("ATLAS_PAGE_CACHE", True)
