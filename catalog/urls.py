@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from . import views
-from .views import exports, lists, open_data
+from .views import compare, exports, lists, open_data
 
 EXPORT_FORMAT = r"\.(?P<fmt>csv|json|atom)$"
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("regions/", lists.region_list, name="region_list"),
     path("policies/", lists.PolicyListView.as_view(), name="policy_list"),
     path("people/", lists.PersonListView.as_view(), name="person_list"),
+    path("compare/", compare.compare, name="compare"),
     path("data/", open_data.data_page, name="data"),
     path("companies/<slug:slug>/", views.company_detail, name="company_detail"),
     path("cases/<slug:slug>/", views.case_detail, name="case_detail"),

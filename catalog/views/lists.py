@@ -42,6 +42,8 @@ class FacetedListView(TemplateView):
     filterset_class = None
     # The name of the list's downloads (catalog.views.exports): ``<export_name>.csv`` etc.
     export_name = ""
+    # The parameter of /compare/ that names this list's records ("" when they are not compared).
+    compare_parameter = ""
     section = ""
     record_template = ""
     empty_message = ""
@@ -94,12 +96,14 @@ class FacetedListView(TemplateView):
             max_query_length=MAX_QUERY_LENGTH,
             range_fields=query.range_fields,
             downloads=export_links(f"catalog:{self.export_name}_export", query.data),
+            compare_parameter=self.compare_parameter,
         )
         return context
 
 
 class CompanyListView(FacetedListView):
     export_name = "companies"
+    compare_parameter = "companies"
     filterset_class = filters.CompanyFilter
     template_name = "catalog/company_list.html"
     section = gettext_lazy("Organisations")
@@ -109,6 +113,7 @@ class CompanyListView(FacetedListView):
 
 class CaseListView(FacetedListView):
     export_name = "cases"
+    compare_parameter = "cases"
     filterset_class = filters.CaseFilter
     template_name = "catalog/case_list.html"
     section = gettext_lazy("Cases")
