@@ -36,6 +36,7 @@ def timeline_page(request):
     if not errors:
         rows = timeline.events(request.user, kinds, sectors, regions)
         paginator = Paginator(rows, PER_PAGE, allow_empty_first_page=True)
+        paginator.count = timeline.count(request.user, kinds, sectors, regions)
         raw = request.GET.get("page", "1")
         if not (raw.isascii() and raw.isdigit() and len(raw) < 10):
             raise Http404(_("There is no page %(page)s of this list.") % {"page": raw[:20]})
