@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from . import views
-from .views import compare, exports, lists, open_data, timeline
+from .views import compare, exports, lists, open_data, province_map, timeline
 
 EXPORT_FORMAT = r"\.(?P<fmt>csv|json|atom)$"
 
@@ -28,6 +28,7 @@ urlpatterns = [
     path("people/", lists.PersonListView.as_view(), name="person_list"),
     path("compare/", compare.compare, name="compare"),
     path("timeline/", timeline.timeline_page, name="timeline"),
+    path("map/", province_map.map_page, name="map"),
     path("data/", open_data.data_page, name="data"),
     path("companies/<slug:slug>/", views.company_detail, name="company_detail"),
     path("cases/<slug:slug>/", views.case_detail, name="case_detail"),

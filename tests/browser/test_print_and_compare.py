@@ -54,3 +54,19 @@ def test_the_timeline_reads_in_order(live_catalogue, page, screenshot, path):
     page.wait_for_url("**sector=brain-computer-interfaces**")
     assert page.locator(".timeline-event").count() >= 1
     screenshot("timeline" if path == "/timeline/" else "timeline-zh-hans")
+
+
+@pytest.mark.parametrize("path", ["/map/", "/zh-hans/map/"])
+def test_the_map_leads_to_a_provinces_cases(
+    live_catalogue, page, screenshot, narrow_page, narrow_screenshot, path
+):
+    page.goto(live_catalogue.url + path)
+    tiles = page.locator(".tile-map a")
+    assert tiles.count() >= 10
+    name = "map" if path == "/map/" else "map-zh-hans"
+    screenshot(name)
+    narrow_page.goto(live_catalogue.url + path)
+    narrow_screenshot(name)
+    page.locator('.tile-map a[href$="region=zhejiang"]').click()
+    page.wait_for_url("**/cases/?region=zhejiang")
+    assert page.locator("ul.chips").count() == 1
