@@ -104,11 +104,17 @@ def _shade(cases):
     return shade
 
 
-def build(user):
-    """(tiles, other places, width, height): three queries."""
-    nodes = list(models.Region.objects.order_by("name_en"))
-    cases = tree_counts(models.Case.objects.visible_to(user), "regions", nodes)
-    organisations = tree_counts(models.Company.objects.visible_to(user), "region", nodes)
+def build(user, counted=None):
+    """(tiles, other places, width, height): three queries, or none when ``counted`` gives the
+    regions with their ``case_count`` and ``company_count`` already (the /regions/ page)."""
+    if counted is not None:
+        nodes = counted
+        cases = {node.pk: node.case_count for node in nodes}
+        organisations = {node.pk: node.company_count for node in nodes}
+    else:
+        nodes = list(models.Region.objects.order_by("name_en"))
+        cases = tree_counts(models.Case.objects.visible_to(user), "regions", nodes)
+        organisations = tree_counts(models.Company.objects.visible_to(user), "region", nodes)
     by_slug = {node.slug: node for node in nodes}
     case_list = reverse("catalog:case_list")
     tiles = []

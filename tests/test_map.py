@@ -72,3 +72,13 @@ def test_the_map_in_chinese(client, places, prefix):
     html = client.get(f"{prefix}/map/").content.decode()
     assert ">浙江</text>" in html
     assert html.count("<h1") == 1
+
+
+def test_the_regions_page_shows_the_small_map_from_its_own_counts(
+    client, places, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(3):
+        html = client.get("/regions/").content.decode()
+    assert 'aria-label="Zhejiang: 3 cases"' in html
+    assert 'href="/map/"' in html
+    assert "tile-map" not in client.get("/regions/?q=jinhua").content.decode()

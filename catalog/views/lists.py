@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from .. import filters, models
+from .. import filters, models, tile_map
 from ..facets import tree_counts
 from ..query import CatalogueQuery, PageNotFound
 from ..search import MAX_QUERY_LENGTH, NO_TERMS_MESSAGE, UNSEARCHABLE_MESSAGE, parse_query
@@ -182,11 +182,19 @@ def sector_list(request):
 
 
 def region_list(request):
-    """The region tree: provinces with their cities and counties, and how much each holds."""
-    return _tree_page(request, REGIONS)
+    """The region tree: provinces with their cities and counties, and how much each holds, with
+    a small tile map of the provinces (catalog.tile_map)."""
+
+    def with_map(nodes):
+        tiles, _others, width, height = tile_map.build(request.user, counted=nodes)
+        return {
+            "map": {"tiles": tiles, "width": width, "height": height, "tile_size": tile_map.TILE}
+        }
+
+    return _tree_page(request, REGIONS, extra=with_map)
 
 
-def _tree_page(request, tree):
+def _tree_page(request, tree, extra=None):
     """A tree page: each top-level node with the nodes below it and how many organisations and
     cases each holds, children included, as the filtered lists count them (three queries).
 
@@ -203,6 +211,7 @@ def _tree_page(request, tree):
         counts = tree_counts(rows, relation, nodes)
         for node in nodes:
             setattr(node, attribute, counts.get(node.pk, 0))
+    counted = list(nodes)
     query = parse_query(request.GET.get("q", ""))
     error = ""
     if query.unsearchable:
@@ -222,6 +231,8 @@ def _tree_page(request, tree):
             "matches": sum(1 for node in nodes if getattr(node, "matches", False)),
             "max_length": MAX_QUERY_LENGTH,
             "crumbs": [{"label": tree.label, "url": None}],
+            # More for the page, from the counted nodes (no query of its own).
+            **(extra(counted) if extra else {}),
         },
     )
 
