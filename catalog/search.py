@@ -56,22 +56,28 @@ def document(parts):
     return "\n".join(normalise(part) for part in parts if part)
 
 
-def refresh_search_text(using=None, batch_size=500):
-    """Compute every searchable row's ``search_text`` afresh and write those that changed (after
-    the glossary or the normalisation changed): the number of rows written."""
+def refresh_search_text(using=None, batch_size=500, containing=()):
+    """Compute searchable rows' ``search_text`` afresh and write those that changed (after the
+    glossary or the normalisation changed): the number of rows written. ``containing``: only the
+    rows whose search text holds one of these normalised words (those a glossary entry touches)."""
     from django.apps import apps
     from django.db import DEFAULT_DB_ALIAS
+    from django.db.models import Q
 
     from .cache import bump_catalogue_version
     from .models.common import Searchable
 
     using = using or DEFAULT_DB_ALIAS
+    condition = Q()
+    for word in containing:
+        condition |= Q(search_text__contains=word)
     written = 0
     for model in apps.get_app_config("catalog").get_models():
         if not issubclass(model, Searchable):
             continue
         changed = []
-        for row in model._base_manager.using(using).iterator(chunk_size=batch_size):
+        rows = model._base_manager.using(using).filter(condition).order_by()
+        for row in rows.iterator(chunk_size=batch_size):
             text = document(row.search_fields())
             if text != row.search_text:
                 row.search_text = text

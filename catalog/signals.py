@@ -1,4 +1,4 @@
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from . import (
@@ -8,7 +8,7 @@ from . import (
 from .cache import bump_catalogue_version
 from .models import GlossaryEntry
 from .models.common import Searchable
-from .search import document, refresh_search_text
+from .search import document, normalise, refresh_search_text
 
 
 @receiver(pre_save)
@@ -33,12 +33,29 @@ def catalogue_links_changed(sender, action, using, **kwargs):
         bump_catalogue_version(using)
 
 
+@receiver(pre_save, sender=GlossaryEntry)
+@receiver(pre_delete, sender=GlossaryEntry)
+def glossary_changing(sender, instance, raw=False, **kwargs):
+    """What the rows holding the entry's wording have in their search text now, before the change:
+    the words to find them by afterwards."""
+    if raw or getattr(instance, "_loading", False):
+        return
+    sources = {instance.source}
+    if instance.pk is not None:
+        sources |= set(sender._base_manager.filter(pk=instance.pk).values_list("source", flat=True))
+    instance._search_words = {normalise(source) for source in sources if source}
+
+
 @receiver(post_save, sender=GlossaryEntry)
 @receiver(post_delete, sender=GlossaryEntry)
-def glossary_changed(sender, using, raw=False, **kwargs):
-    """A glossary entry written (in the admin, in code): pages read the glossary afresh, and every
-    row's search text is computed again with it. A fixture load does the latter once, at its end
-    (catalog/loading.py)."""
+def glossary_changed(sender, instance, using, raw=False, **kwargs):
+    """A glossary entry written (in the admin, in code): pages read the glossary afresh, and the
+    rows holding its wording get their search text computed with it. A fixture load does that
+    once, at its end (catalog/loading.py)."""
     chinese.forget_glossary()
-    if not raw and not getattr(kwargs.get("instance"), "_loading", False):
-        refresh_search_text(using)
+    words = getattr(instance, "_search_words", None)
+    if raw or getattr(instance, "_loading", False) or words is None:
+        return
+    words = {word for word in words | {normalise(instance.source)} if word}
+    if words:
+        refresh_search_text(using, containing=sorted(words))

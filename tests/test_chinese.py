@@ -11,9 +11,11 @@ import opencc
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 
 from catalog import chinese
-from catalog.models import Citation, Company, GlossaryEntry, Person, Sector
+from catalog.models import Citation, Company, GlossaryEntry, Person, Region, Sector
 from catalog.search import parse_query, run_search
 from tests import factories as f
 
@@ -164,11 +166,34 @@ def test_zhiran_medical_is_found_by_the_mainland_term(catalogue):
 
 
 def test_sectors_and_regions_are_searchable(catalogue):
-    boilers = Sector.objects.filter(name_zh__contains="鍋爐").first()
-    if boilers is not None:
-        assert boilers.pk in found("锅炉")["sectors"]
-    shanghai = found("上海")
-    assert shanghai["regions"], "上海 finds no region"
+    assert Sector.objects.get(slug="boilers").pk in found("锅炉")["sectors"]
+    assert Sector.objects.get(slug="semiconductors").pk in found("芯片")["sectors"]
+    assert Region.objects.get(name_zh="上海").pk in found("上海")["regions"]
+
+
+@pytest.mark.django_db
+def test_a_whole_text_entry_overrides_that_texts_rendering():
+    entries = chinese.Glossary.build(
+        [("腦機介面", "脑机接口", ""), ("北京腦機介面產業", "北京市脑机接口产业", "")]
+    )
+    assert chinese.render("北京腦機介面產業", chinese.HANS, entries=entries) == "北京市脑机接口产业"
+    assert chinese.render("上海腦機介面產業", chinese.HANS, entries=entries) == "上海脑机接口产业"
+
+
+@pytest.mark.django_db
+def test_the_glossary_is_edited_in_the_admin_with_its_history(admin_client):
+    url = reverse("admin:catalog_glossaryentry_add")
+    response = admin_client.post(
+        url, {"source": "腦機介面", "simplified": "脑机接口", "traditional": "", "note": "標準術語"}
+    )
+    assert response.status_code == 302
+    entry = GlossaryEntry.objects.get(source="腦機介面")
+    assert entry.history.count() == 1
+    changelist = admin_client.get(reverse("admin:catalog_glossaryentry_changelist"))
+    assert "脑机界面" in changelist.content.decode()  # what the converter alone would give
+    chinese.forget_glossary()
+    with translation.override("zh-hans"):
+        assert chinese.render("腦機介面") == "脑机接口"
 
 
 def test_highlighting_marks_the_mainland_word_in_the_converted_text(client, catalogue):
