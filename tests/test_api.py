@@ -229,3 +229,10 @@ def test_anonymous_clients_are_rate_limited_with_retry_after(client, monkeypatch
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
     assert "detail" in json.loads(response.content)
+
+
+def test_the_open_data_page_points_at_the_api_and_the_list_downloads(client):
+    html = client.get("/data/").content.decode()
+    assert 'href="/api/v1/docs/"' in html
+    assert 'href="/api/v1/schema/"' in html
+    assert 'href="/cases/"' in html
