@@ -6,7 +6,6 @@ environment stops gunicorn with one line naming the variable (exit status 78) be
 starts.
 """
 
-import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -37,33 +36,27 @@ def _addresses(name, default):
     return addresses
 
 
-def _networks(name, default):
-    """GUNICORN_FORWARDED_ALLOW_IPS: addresses or networks, comma-separated (``*``: any)."""
-    items = env.csv_list(name, default)
-    for item in items:
-        if item == "*":
-            continue
-        try:
-            ipaddress.ip_network(item, strict=False)
-        except ValueError:
-            raise env.EnvError(
-                f"Environment variable {name} must list IP addresses or networks, not {item!r}"
-            ) from None
-    return ",".join(items)
-
-
 try:
     # --- Sockets and processes --------------------------------------------------------------------
     bind = _addresses("GUNICORN_BIND", ["127.0.0.1:8000"])
     workers = env.integer("GUNICORN_WORKERS", min(2 * (os.cpu_count() or 1) + 1, 8), minimum=1)
-    threads = env.integer("GUNICORN_THREADS", 1, minimum=1)
+    threads = env.integer("GUNICORN_THREADS", 8, minimum=1)
     timeout = env.integer("GUNICORN_TIMEOUT", 30, minimum=1)
     # X-Forwarded-Proto and friends are believed only from these addresses (the reverse proxy).
-    forwarded_allow_ips = _networks("GUNICORN_FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
+    forwarded_allow_ips = ",".join(
+        env.networks("GUNICORN_FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
+    )
 except env.EnvError as exc:
     sys.stderr.write(f"Configuration error (gunicorn.conf.py): {exc}\n")
     sys.stderr.flush()
     raise SystemExit(EX_CONFIG) from None
+
+# Threads, not one request per process: a client that sends its request slowly (a trickle of
+# header lines) holds one thread, not a whole worker, and the worker's other threads go on
+# serving. A worker takes no more connections than it has threads, so that a worker whose
+# threads are all held stops accepting and the others take the new connections.
+worker_class = "gthread"
+worker_connections = threads
 
 graceful_timeout = 30
 keepalive = 5

@@ -64,10 +64,13 @@ VARIABLES = {
     ),
     "GUNICORN_BIND": "Address(es) gunicorn listens on, comma-separated (default 127.0.0.1:8000).",
     "GUNICORN_WORKERS": "Number of gunicorn worker processes (default 2 x CPUs + 1, at most 8).",
-    "GUNICORN_THREADS": "Threads per gunicorn worker (default 1).",
+    "GUNICORN_THREADS": (
+        "Threads per gunicorn worker, and the connections it takes at once (default 8)."
+    ),
     "GUNICORN_TIMEOUT": "Seconds before gunicorn restarts a silent worker (default 30).",
     "GUNICORN_FORWARDED_ALLOW_IPS": (
-        "Proxy addresses whose X-Forwarded-* headers gunicorn trusts (default 127.0.0.1,::1)."
+        "Proxy addresses whose X-Forwarded-* headers are believed, by gunicorn and the site "
+        "(default 127.0.0.1,::1); from any other address they are dropped."
     ),
 }
 
@@ -161,6 +164,23 @@ def origins(name, default=REQUIRED):
                 f"Environment variable {name} must hold origins like https://example.org, "
                 f"not {item!r}"
             )
+    return items
+
+
+def networks(name, default=REQUIRED):
+    """IP addresses or networks, comma-separated (``*``: any address)."""
+    import ipaddress
+
+    items = csv_list(name, default)
+    for item in items:
+        if item == "*":
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise EnvError(
+                f"Environment variable {name} must list IP addresses or networks, not {item!r}"
+            ) from None
     return items
 
 

@@ -1,5 +1,11 @@
-"""What every request passes first: a body no larger than its path needs, and no body sent back
-for HEAD.
+"""What every request passes first: forwarded headers only from trusted proxies, a body no larger
+than its path needs, and no body sent back for HEAD.
+
+**Forwarded headers.** ``X-Forwarded-Proto`` decides whether a request counts as HTTPS (the
+redirect, HSTS, secure cookies) and ``X-Forwarded-For`` whose address the login limit counts; a
+client could send either. They are kept only from the addresses in TRUSTED_PROXY_ADDRESSES
+(GUNICORN_FORWARDED_ALLOW_IPS, the reverse proxy) or over a Unix socket, and dropped from any
+other address, whatever server runs the site.
 
 **Body limits.** A request whose ``Content-Length`` is over the limit of its path is answered
 ``413 Content Too Large`` with a short page before anything reads the body: the admin's forms may
@@ -14,6 +20,7 @@ warning per request. The body is dropped here instead (the headers, Content-Leng
 are those of GET).
 """
 
+import ipaddress
 import logging
 import re
 
@@ -62,11 +69,40 @@ def _image_megabytes():
     return MAX_BYTES // MEGABYTE
 
 
+FORWARDED_HEADERS = (
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_FORWARDED",
+)
+
+
+def trusted_networks(addresses):
+    if "*" in addresses:
+        return None  # any address
+    return [ipaddress.ip_network(address, strict=False) for address in addresses]
+
+
+def is_trusted_proxy(remote_addr, networks):
+    if networks is None or not remote_addr:  # "*", or a Unix socket (only local processes)
+        return True
+    try:
+        address = ipaddress.ip_address(remote_addr)
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
+
+
 class RequestGuardMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self.proxies = trusted_networks(settings.TRUSTED_PROXY_ADDRESSES)
 
     def __call__(self, request):
+        if not is_trusted_proxy(request.META.get("REMOTE_ADDR", ""), self.proxies):
+            for header in FORWARDED_HEADERS:
+                request.META.pop(header, None)
         limit = body_limit(request.path_info)
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -12,7 +12,8 @@ from site_config import env
 from site_config.env import EnvError
 
 EX_CONFIG = 78
-DEFAULT_SETTINGS = "site_config.settings.dev"
+DEFAULT_SETTINGS = "site_config.settings.dev"  # manage.py, for local work
+PRODUCTION_SETTINGS = "site_config.settings.production"  # the WSGI and ASGI entry points
 
 
 def load_settings_or_exit(default_settings=DEFAULT_SETTINGS):

@@ -162,7 +162,10 @@ def test_malformed_gunicorn_variable_stops_gunicorn_with_one_line(variable, valu
     assert result.returncode == EX_CONFIG, (result.returncode, result.stderr)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("Configuration error (gunicorn.conf.py):")
+    # GUNICORN_FORWARDED_ALLOW_IPS is read by the settings too, which are loaded first.
+    assert lines[0].startswith(
+        ("Configuration error (gunicorn.conf.py):", "Configuration error (site_config.settings")
+    )
     assert variable in lines[0]
 
 

@@ -115,3 +115,113 @@ def test_bad_host_and_oversized_fields_are_logged_as_warnings_without_traceback(
     for event in events:
         assert event["level"] == "WARNING", event
         assert "traceback" not in event, event
+
+
+# --- Forwarded headers only from the trusted proxies ----------------------------------------
+
+
+@pytest.fixture
+def behind_a_proxy(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS = 3600
+    settings.TRUSTED_PROXIES = 1
+    settings.TRUSTED_PROXY_ADDRESSES = ["127.0.0.1", "10.0.0.0/8"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("proxy", ["127.0.0.1", "10.1.2.3"])
+def test_x_forwarded_proto_from_the_proxy_counts(client, behind_a_proxy, proxy):
+    response = client.get("/healthz/x", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=proxy)
+    assert response.status_code == 404
+    assert "Strict-Transport-Security" in response
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("client_address", ["127.0.0.2", "203.0.113.9", "not-an-address"])
+def test_x_forwarded_proto_from_anyone_else_is_dropped(client, behind_a_proxy, client_address):
+    response = client.get("/healthz/x", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=client_address)
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+    assert "Strict-Transport-Security" not in response
+
+
+def test_x_forwarded_for_counts_only_from_the_proxy(settings):
+    from site_config.client_ip import client_ip
+
+    settings.TRUSTED_PROXIES = 1
+    seen = []
+    middleware = RequestGuardMiddleware(lambda request: seen.append(client_ip(request)) or None)
+    factory = RequestFactory()
+    middleware(factory.get("/", HTTP_X_FORWARDED_FOR="198.51.100.7", REMOTE_ADDR="127.0.0.1"))
+    middleware(factory.get("/", HTTP_X_FORWARDED_FOR="198.51.100.7", REMOTE_ADDR="127.0.0.2"))
+    assert seen == ["198.51.100.7", "127.0.0.2"]
+
+
+def test_a_unix_socket_and_a_star_are_trusted():
+    from site_config.request_guards import is_trusted_proxy, trusted_networks
+
+    assert is_trusted_proxy("", trusted_networks(["127.0.0.1"]))
+    assert is_trusted_proxy("192.0.2.1", trusted_networks(["*"]))
+    assert not is_trusted_proxy("192.0.2.1", trusted_networks(["127.0.0.1", "::1"]))
+
+
+# --- Production: the language cookie, and the entry points' default settings -----------------
+
+PRODUCTION_CHECK = """
+import django
+django.setup()
+from django.conf import settings
+from django.test import Client
+response = Client().post("/i18n/setlang/", {"language": "zh-hans", "next": "/"}, secure=True,
+                         HTTP_HOST="atlas.example.org")
+cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+print(response.status_code, bool(cookie["secure"]), bool(cookie["httponly"]), cookie["samesite"])
+"""
+
+
+def test_the_language_cookie_is_secure_httponly_and_samesite_in_production():
+    result = subprocess.run(
+        [sys.executable, "-c", PRODUCTION_CHECK],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "302 True True Lax"
+
+
+ENTRY_POINT = """
+import site_config.{module}
+from django.conf import settings
+print(settings.SETTINGS_MODULE, settings.DEBUG)
+"""
+
+
+@pytest.mark.parametrize("module", ["wsgi", "asgi"])
+def test_the_entry_points_default_to_production_settings(module):
+    env = production_env(DJANGO_SETTINGS_MODULE=None)
+    result = subprocess.run(
+        [sys.executable, "-c", ENTRY_POINT.format(module=module)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "site_config.settings.production False"
+    # ... and so fail closed: without the production variables they do not start at all.
+    env.pop("DJANGO_SECRET_KEY")
+    result = subprocess.run(
+        [sys.executable, "-c", f"import site_config.{module}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 78
+    assert "DJANGO_SECRET_KEY" in result.stderr

@@ -206,6 +206,8 @@ SESSION_COOKIE_HTTPONLY = True
 LOGIN_URL = "admin:login"
 # Reverse proxies in front of the site: how far to trust X-Forwarded-For (site_config/client_ip.py).
 TRUSTED_PROXIES = env.integer("DJANGO_TRUSTED_PROXIES", 0, minimum=0, maximum=5)
+# Only these addresses may send X-Forwarded-* headers (site_config/request_guards.py).
+TRUSTED_PROXY_ADDRESSES = env.networks("GUNICORN_FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
 # Admin login rate limit (site_config/login_throttle.py): failures per window, in the cache.
 ADMIN_LOGIN_FAILURE_LIMIT = 5  # per client address and username
 ADMIN_LOGIN_FAILURE_LIMIT_PER_ADDRESS = 30  # per client address, whatever the username

@@ -26,7 +26,8 @@ CSRF_TRUSTED_ORIGINS = env.origins("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 # --- HTTPS: redirect, HSTS, cookies only over HTTPS -------------------------------------------
 # Turn the redirect off only when the reverse proxy already redirects (or for loopback tests).
 SECURE_SSL_REDIRECT = env.boolean("DJANGO_SECURE_SSL_REDIRECT", True)
-# The reverse proxy must set X-Forwarded-Proto itself (overwriting what the client sent).
+# The reverse proxy must set X-Forwarded-Proto itself (overwriting what the client sent); from any
+# other address the header is dropped (site_config/request_guards.py, TRUSTED_PROXY_ADDRESSES).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -34,6 +35,9 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_HTTPONLY = True  # read by the server only; no script needs it
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = True
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
