@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from catalog import citing
 from tests import factories as f
+from tests.html_checks import html_problems
 from tests.open_data_checks import links
 
 TYPES = {
@@ -192,3 +193,11 @@ def test_each_passage_has_a_permanent_address(client):
     assert response["Location"].endswith("#citation-passage-1")
     page = client.get(citation.company.get_absolute_url()).content.decode()
     assert f'href="{citation.get_absolute_url()}"' in page
+
+
+@pytest.mark.django_db
+def test_the_source_page_gives_each_passage_its_permanent_link(client):
+    citation = f.CitationFactory(ref="passage-2")
+    html = client.get(citation.source.get_absolute_url()).content.decode()
+    assert f'href="{citation.get_absolute_url()}"' in html
+    assert html_problems(html) == []
