@@ -307,16 +307,35 @@ def render(fmt, record, url, today=None):
 
 
 def plain_citation(record, url, today=None):
-    """A short citation in words, shown on the page to copy (its Chinese as the page shows
-    Chinese, catalog/chinese.py)."""
+    """A short citation in words, shown on the page to copy: a list of {text, lang} parts, the
+    Chinese ones in the page's script (catalog/chinese.py) and marked with their language, the
+    English ones marked "en", the rest in the page's language (lang "")."""
     today = today or timezone.localdate()
+
+    def zh(text):
+        return {"text": chinese.render(text), "lang": chinese.lang()}
+
+    def plain(text):
+        return {"text": text, "lang": ""}
+
     if isinstance(record, Source):
         entry = source_entry(record)
-        parts = [", ".join(entry.authors), f"“{entry.title}”", entry.container]
+        parts = []
+        if entry.authors:
+            parts += [zh(", ".join(entry.authors)), plain(". ")]
+        parts += [plain("“"), zh(entry.title), plain("”. ")]
+        if entry.container:
+            parts += [zh(entry.container), plain(". ")]
         if entry.issued:
-            parts.append(_iso(entry.issued))
-        text = ". ".join(part for part in parts if part) + (f". {url}" if url else "")
-        return chinese.render(text)
-    return chinese.render(
-        f"“{record_title(record)}”. {SITE_NAME}. {url} ({date.isoformat(today)})."
-    )
+            parts.append(plain(f"{_iso(entry.issued)}. "))
+        return [*parts, plain(url)]
+    name_zh, name_en = titles(record)
+    parts = [plain("“"), zh(name_zh)]
+    if name_en and name_en != name_zh:
+        parts += [plain(" ("), {"text": name_en, "lang": "en"}, plain(")")]
+    return [
+        *parts,
+        plain("”. Xinzhi Atlas ("),
+        zh("新質圖譜"),
+        plain(f"). {url} ({date.isoformat(today)})."),
+    ]
