@@ -41,8 +41,8 @@ VARIABLES = {
         "the client address is read that far from the right of X-Forwarded-For."
     ),
     "DJANGO_LOGIN_THROTTLE_DIR": (
-        "Production without REDIS_URL: private folder where the gunicorn workers share the admin "
-        "login rate limit's counts (default: a folder of this user's in the system's temp folder)."
+        "Production without REDIS_URL: private folder where the gunicorn workers share rate-limit "
+        "counts (default: a folder of this user's in the system's temp folder)."
     ),
     "ATLAS_PAGE_CACHE": (
         "Whole public pages cached for anonymous visitors: on or off (default on in production, "

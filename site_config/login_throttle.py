@@ -1,47 +1,49 @@
 """Rate limit for the admin login: password guessing gets a 429 after a few failures.
 
-Failures are counted in the "login_throttle" cache (Redis when there is one; otherwise, in
-production, a file cache shared by the gunicorn workers of one server) per client address and
-username, and per address alone with a higher limit (one address trying many usernames). While a
-count is at its limit, login attempts for it are refused before any password is checked, with
-"429 Too Many Requests" and a Retry-After header. A successful login clears the address+username
-count. Limits live in settings: ADMIN_LOGIN_FAILURE_LIMIT, ADMIN_LOGIN_FAILURE_LIMIT_PER_ADDRESS,
+Each login attempt is counted before its password is checked, in the database
+(``site_config.models.LoginAttempts``), per client address and username and per address alone
+with a higher limit (one address trying many usernames). The count is one atomic statement (an
+insert or update that returns the new count), so concurrent attempts from any number of workers,
+processes or servers sharing the database are each given a different number: exactly the limit
+get through, the others are refused with "429 Too Many Requests" and a Retry-After header, before
+any password is checked. A successful login clears the address+username count and gives back
+its place in the address count. A window starts with the first attempt and ends
+ADMIN_LOGIN_FAILURE_WINDOW seconds later.
+
+The counts are listed in the admin (Site › Login attempts), where deleting a row lifts its
+lockout. Limits live in settings: ADMIN_LOGIN_FAILURE_LIMIT, ADMIN_LOGIN_FAILURE_LIMIT_PER_ADDRESS,
 ADMIN_LOGIN_FAILURE_WINDOW (seconds).
 """
 
-import hashlib
+import datetime
 import logging
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.core.cache import caches
+from django.db import connection, transaction
+from django.db.models import F
 from django.dispatch import receiver
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from site_config.client_ip import client_ip
+from site_config.models import LoginAttempts
 
 logger = logging.getLogger("site_config.login_throttle")
 
 LOGIN_VIEW_NAME = "admin:login"
-
-
-def _cache():
-    return caches["login_throttle"]
-
-
-def _key(*parts):
-    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-    return f"login-failures:{digest}"
+USERNAME_LENGTH = LoginAttempts._meta.get_field("username").max_length
 
 
 def _keys(request, username):
-    address = client_ip(request)
+    address = client_ip(request)[:64]
+    username = (username or "").strip().casefold()[:USERNAME_LENGTH]
     return (
-        _key("user", address, (username or "").strip().casefold()),
-        _key("address", address),
+        (LoginAttempts.Scope.USER, address, username),
+        (LoginAttempts.Scope.ADDRESS, address, ""),
     )
 
 
@@ -57,23 +59,46 @@ def _limits():
     )
 
 
-def is_blocked(request, username):
+def count_attempt(key):
+    """Add one attempt to ``key``'s count (a new window when the last one has ended) and return
+    the new count, in one statement."""
+    now = timezone.now()
+    window_start = now - datetime.timedelta(seconds=settings.ADMIN_LOGIN_FAILURE_WINDOW)
+    adapt = connection.ops.adapt_datetimefield_value
+    table = connection.ops.quote_name(LoginAttempts._meta.db_table)
+    expired = f"{table}.window_started < %s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (scope, address, username, count, window_started, last_attempt) "
+            "VALUES (%s, %s, %s, 1, %s, %s) "
+            "ON CONFLICT (scope, address, username) DO UPDATE SET "
+            f"count = CASE WHEN {expired} THEN 1 ELSE {table}.count + 1 END, "
+            f"window_started = CASE WHEN {expired} THEN excluded.window_started "
+            f"ELSE {table}.window_started END, "
+            "last_attempt = excluded.last_attempt "
+            "RETURNING count",
+            [*key, adapt(now), adapt(now), adapt(window_start), adapt(window_start)],
+        )
+        return cursor.fetchone()[0]
+
+
+def record_attempt(request, username):
+    """Count the attempt; True when it is within the limits (the password may be checked)."""
     user_key, address_key = _keys(request, username)
-    counts = _cache().get_many([user_key, address_key])
     user_limit, address_limit = _limits()
-    return counts.get(user_key, 0) >= user_limit or counts.get(address_key, 0) >= address_limit
+    with transaction.atomic():
+        user_count = count_attempt(user_key)
+        address_count = count_attempt(address_key)
+    return user_count <= user_limit and address_count <= address_limit
 
 
-def record_failure(request, username):
-    window = settings.ADMIN_LOGIN_FAILURE_WINDOW
-    cache = _cache()
-    for key in _keys(request, username):
-        # add() starts the window on the first failure; incr() keeps its expiry.
-        cache.add(key, 0, timeout=window)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add() and incr(): start again
-            cache.set(key, 1, timeout=window)
+def is_locked(row, now=None):
+    """Whether the attempts counted in ``row`` refuse the next one now."""
+    now = now or timezone.now()
+    window_start = now - datetime.timedelta(seconds=settings.ADMIN_LOGIN_FAILURE_WINDOW)
+    user_limit, address_limit = _limits()
+    limit = user_limit if row.scope == LoginAttempts.Scope.USER else address_limit
+    return row.window_started >= window_start and row.count >= limit
 
 
 def too_many_attempts():
@@ -110,25 +135,26 @@ class AdminLoginThrottleMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.method != "POST" or not _is_admin_login(request):
             return None
-        username = request.POST.get("username", "")
-        if is_blocked(request, username):
-            logger.warning("admin login refused: too many failures from %s", client_ip(request))
+        if not record_attempt(request, request.POST.get("username", "")):
+            logger.warning("admin login refused: too many attempts from %s", client_ip(request))
             return too_many_attempts()
         return None
 
 
 @receiver(user_login_failed, dispatch_uid="site_config.login_throttle.failed")
-def _count_failure(sender, credentials, request=None, **kwargs):
-    if request is None or not _is_admin_login(request):
-        return
-    username = credentials.get("username", "")
-    record_failure(request, username)
-    logger.info("admin login failed from %s", client_ip(request))
+def _log_failure(sender, credentials, request=None, **kwargs):
+    if request is not None and _is_admin_login(request):
+        logger.info("admin login failed from %s", client_ip(request))
 
 
 @receiver(user_logged_in, dispatch_uid="site_config.login_throttle.succeeded")
-def _clear_failures(sender, request=None, user=None, **kwargs):
+def _clear_attempts(sender, request=None, user=None, **kwargs):
     if request is None or user is None or not _is_admin_login(request):
         return
-    user_key, _address_key = _keys(request, user.get_username())
-    _cache().delete(user_key)
+    user_key, address_key = _keys(request, user.get_username())
+    scope, address, username = user_key
+    LoginAttempts.objects.filter(scope=scope, address=address, username=username).delete()
+    scope, address, _username = address_key
+    LoginAttempts.objects.filter(scope=scope, address=address, username="", count__gt=0).update(
+        count=F("count") - 1
+    )

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "site_config",  # the admin login limit's counts (site_config/login_throttle.py)
     "catalog",
 ]
 
@@ -100,9 +101,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # "catalogue_version" the version they are keyed on (catalog/cache.py), which every process that
 # serves pages or changes the catalogue must share: Redis when there is one, otherwise (in
 # production) a file the workers of one server and manage.py share (settings/production.py).
-# "login_throttle" holds the admin login rate limit's counts (site_config/login_throttle.py); they
-# must be shared by every process that answers logins: Redis when there is one, otherwise (in
-# production) a file cache that the workers of one server share (settings/production.py).
+# "login_throttle" holds rate-limit counts every process must share (catalog/reports.py): Redis
+# when there is one, otherwise (in production) a file cache the workers of one server share. (The
+# admin login limit itself counts in the database: site_config/login_throttle.py.)
 _redis_url = env.redis_url("REDIS_URL", None)
 
 

@@ -49,8 +49,8 @@ PAGE_CACHE_ENABLED = env.boolean("ATLAS_PAGE_CACHE", True)
 # Local memory would give each worker values of its own. The catalogue version: an admin edit
 # would make only its own worker's cached pages stale, and load_catalogue none (each worker keeps
 # its cached pages in its own memory; the version they are keyed on is shared, with manage.py too
-# when it sees the same folder). The login rate limit: with 2 workers the 429 would come after 10
-# failures, not 5.
+# when it sees the same folder). Rate limits kept in the "login_throttle" cache would count
+# per worker.
 if not env.redis_url("REDIS_URL", None):
     CACHES = {
         **CACHES,
