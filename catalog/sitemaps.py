@@ -26,10 +26,38 @@ class CatalogueSitemap(sitemaps.Sitemap):
         return getattr(item, "modified", None)
 
 
+class PerLanguage:
+    """The (row, language) pairs of a queryset's rows, counted and sliced in the database:
+    Django's sitemap would otherwise load every row to count its pages (50,000 cases: 3 s for
+    the index, 3 s a page)."""
+
+    def __init__(self, rows, languages):
+        self.rows, self.languages = rows, list(languages)
+
+    def count(self):
+        return self.rows.count() * len(self.languages)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("PerLanguage takes a slice")
+        per_row = len(self.languages)
+        start = index.start or 0
+        stop = self.count() if index.stop is None else index.stop
+        first, last = start // per_row, -(-stop // per_row)
+        pairs = [(row, code) for row in self.rows[first:last] for code in self.languages]
+        return pairs[start - first * per_row : stop - first * per_row]
+
+
 class RecordSitemap(CatalogueSitemap):
     """The detail pages of one model's public rows."""
 
     model = None
+
+    def _items(self):
+        return PerLanguage(self.items(), self._languages())
 
     def rows(self):
         rows = self.model.objects.all()

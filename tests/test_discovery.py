@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
+from catalog import sitemaps
 from catalog.models import Case, Company, Person, Policy, Region, Sector, Source
 from tests import factories as f
 from tests.html_checks import html_problems
@@ -31,7 +32,8 @@ def sitemap_urls(client):
     sections = [element.findtext(f"{SITEMAP}loc") for element in root]
     urls = {}
     for section in sections:
-        response = client.get(urlsplit(section).path)
+        parts = urlsplit(section)
+        response = client.get(f"{parts.path}?{parts.query}" if parts.query else parts.path)
         assert response.status_code == 200, section
         for url in ElementTree.fromstring(response.content):
             location = url.findtext(f"{SITEMAP}loc")
@@ -197,3 +199,18 @@ def test_canonical_links_keep_only_the_page_number(client):
         "http://testserver/zh-hans/companies/?page=2"
     ]
     assert head.meta["og:locale"] == ["zh_CN"]
+
+
+@pytest.mark.django_db
+def test_sitemap_pages_split_the_rows_and_languages_exactly(client, monkeypatch):
+    for number in range(7):
+        f.CompanyFactory(slug=f"org-{number}")
+    monkeypatch.setattr(sitemaps.RecordSitemap, "limit", 4)
+    pairs = sitemaps.PerLanguage(Company.objects.order_by("pk"), ["en", "zh-hans", "zh-hant"])
+    assert len(pairs) == 21
+    everything = [(row.slug, code) for row, code in pairs[0:21]]
+    assert everything == [(f"org-{n}", code) for n in range(7) for code in pairs.languages]
+    assert [(row.slug, code) for row, code in pairs[5:10]] == everything[5:10]
+    urls, sections = sitemap_urls(client)
+    assert sum("/sitemap-organisations.xml?p=" in section for section in sections) == 5
+    assert len([url for url in urls if "/companies/org-" in url]) == 7 * len(LANGUAGE_CODES)
