@@ -246,3 +246,15 @@ def test_build_open_data_command(tmp_path, settings, db):
     assert package["homepage"] == "https://atlas.example.org/data/"
     with pytest.raises(CommandError):
         call_command("build_open_data", "atlas.example.org")
+
+
+@pytest.mark.django_db
+def test_a_folder_that_cannot_be_written_gives_503_not_500(client, settings, tmp_path, caplog):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    settings.ATLAS_DATA_DIR = blocked / "open-data"
+    assert client.get("/data/organisations.csv").status_code == 503
+    page = client.get(reverse("catalog:data"))
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
+    assert "open data cannot be built" in caplog.text

@@ -8,6 +8,7 @@ citation is public for a few minutes unless it is a draft only staff see.
 
 import hashlib
 import json
+import logging
 from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
@@ -25,6 +26,8 @@ from django.views.decorators.http import require_safe
 from .. import citing, datapackage, structured_data
 from ..models import shows_drafts
 from ..sitemaps import SITEMAPS
+
+logger = logging.getLogger("catalog.open_data")
 
 # How long shared caches may keep what changes only with a release (robots, manifest, icons).
 STATIC_SECONDS = 24 * 60 * 60
@@ -80,12 +83,23 @@ def data_files(build):
     ]
 
 
+class Unavailable(Exception):
+    """The files cannot be made here (their folder cannot be written)."""
+
+
 def _ready_build(request):
-    return datapackage.ready_build(base_url(request), settings.ATLAS_DATA_BUILD_WAIT)
+    try:
+        return datapackage.ready_build(base_url(request), settings.ATLAS_DATA_BUILD_WAIT)
+    except OSError as exc:
+        logger.error("open data cannot be built in %s: %s", settings.ATLAS_DATA_DIR, exc)
+        raise Unavailable from exc
 
 
 def data_page(request):
-    build = _ready_build(request)
+    try:
+        build = _ready_build(request)
+    except Unavailable:
+        build = None
     context = {"build": build, "licence": settings.ATLAS_DATA_LICENCE}
     if build is not None:
         files = data_files(build)
@@ -118,7 +132,10 @@ def data_file(request, name):
     if name not in allowed:
         raise Http404(_("There is no such file in the open data."))
     for _attempt in range(2):  # a newer build may remove the folder between finding and opening
-        build = _ready_build(request)
+        try:
+            build = _ready_build(request)
+        except Unavailable:
+            build = None
         if build is None:
             return _being_built()
         etag = f'"{build.key}-{name}"'
