@@ -316,11 +316,20 @@ def choice_options(filterset, name, choices, counts):
     selected = _selected(filterset, name)
     return [
         Option(
-            value=value, label=str(label), count=counts.get(value, 0), selected=value in selected
+            value=value,
+            label=str(label),
+            label_zh=label_zh,
+            count=counts.get(value, 0),
+            selected=value in selected,
         )
-        for value, label in choices
+        for value, label, label_zh in (_with_chinese(choice) for choice in choices)
         if counts.get(value, 0) or value in selected
     ]
+
+
+def _with_chinese(choice):
+    """(value, label, Chinese label) of a choice given as (value, label) or with its Chinese."""
+    return (*choice, "") if len(choice) == 2 else tuple(choice)
 
 
 class Counted:
@@ -399,6 +408,33 @@ class YesNo(Counted):
 
     def counts(self, filterset, name, totals):
         return {"yes": totals["yes"], "no": totals["all"] - totals["yes"]}
+
+
+@dataclass(frozen=True)
+class Linked(Counted):
+    """A facet of the few records of ``model`` (the themes) that link to the rows through their
+    many-to-many field ``relation``: one option per record the visitor may see, in the records'
+    order, each counted by a conditional count."""
+
+    model: type
+    relation: str
+
+    def choices(self, filterset, name):
+        # Read once per list (the options and their conditions both need them).
+        known = filterset.__dict__.setdefault("_linked_choices", {})
+        if name not in known:
+            rows = self.model.objects.visible_to(getattr(filterset.request, "user", None))
+            known[name] = list(rows.values_list("slug", "title_en", "title_zh"))
+        return known[name]
+
+    def conditions(self, filterset, queryset, name):
+        model_field = self.model._meta.get_field(self.relation)
+        links = model_field.remote_field.through._base_manager
+        own, row = model_field.m2m_field_name(), model_field.m2m_reverse_field_name()
+        return {
+            slug: Q(pk__in=links.filter(**{f"{own}__slug": slug}).values(row))
+            for slug, *_labels in self.choices(filterset, name)
+        }
 
 
 @dataclass(frozen=True)

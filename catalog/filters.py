@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from . import models
-from .facets import Choices, Flags, Related, Tree, YesNo, faceted
+from .facets import Choices, Flags, Linked, Related, Tree, YesNo, faceted
 from .models import MAX_YEAR, MIN_YEAR
 from .search import MAX_QUERY_LENGTH, MAX_TERMS, NO_TERMS_MESSAGE, UNSEARCHABLE_MESSAGE, parse_query
 from .search_index import matching
@@ -30,6 +30,11 @@ def visible_companies(request):
     if user is None:
         return models.Company.objects.published()
     return models.Company.objects.visible_to(user)
+
+
+def visible_themes(request):
+    """The themes a filter may offer: published ones, and drafts too for staff."""
+    return models.Theme.objects.visible_to(getattr(request, "user", None))
 
 
 class SlugMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -381,6 +386,10 @@ class CaseFilter(FacetedFilterSet):
         ),
         YesNo(),
     )
+    theme = faceted(
+        SlugMultipleFilter(label=_("Theme"), queryset=visible_themes, method="filter_theme"),
+        Linked(models.Theme, "cases"),
+    )
     sort = sort_filter(
         {
             "name": (_("Title"), ("title_en", "pk")),
@@ -427,6 +436,12 @@ class CaseFilter(FacetedFilterSet):
     def filter_metrics(self, queryset, name, value):
         has = Exists(models.Metric.objects.filter(case=OuterRef("pk")))
         return _yes_no(queryset, Q(has), value)
+
+    def filter_theme(self, queryset, name, value):
+        if not value:
+            return queryset
+        links = models.Theme.cases.through._base_manager.filter(theme__in=value)
+        return queryset.filter(pk__in=links.values("case"))
 
 
 def _any_flag(queryset, fields, values):

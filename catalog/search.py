@@ -333,6 +333,10 @@ def _policy_meta(policy, show_drafts):
     return " · ".join(parts)
 
 
+def _theme_meta(theme, show_drafts):
+    return _("A theme of the argument")
+
+
 def _person_meta(person, show_drafts):
     organisation = person.organisation
     if organisation is None or not (organisation.published or show_drafts):
@@ -355,7 +359,7 @@ def _region_meta(region, show_drafts):
 
 def _groups():
     """The groups the results page shows, in order: (key, label, model, names, other fields...)."""
-    from .models import Case, Company, Person, Policy, Region, Sector
+    from .models import Case, Company, Person, Policy, Region, Sector, Theme
 
     return (
         GroupSpec(
@@ -381,6 +385,14 @@ def _groups():
             ("title_zh", "title_en"),
             ("issuer_note_zh", "issuer_note_en", "summary_zh", "summary_en"),
             _policy_meta,
+        ),
+        GroupSpec(
+            "themes",
+            _("Themes"),
+            Theme,
+            ("title_zh", "title_en"),
+            ("statement_zh", "statement_en"),
+            _theme_meta,
         ),
         GroupSpec(
             "people",

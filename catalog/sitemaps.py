@@ -10,7 +10,7 @@ from django.contrib import sitemaps
 from django.db.models import Max
 from django.urls import reverse
 
-from .models import Case, Company, Person, Policy, Region, Sector, Source
+from .models import Case, Company, Person, Policy, Region, Sector, Source, Theme
 
 # Sitemap protocol maximum is 50,000 addresses a file; each row gives one per language.
 ROWS_PER_SITEMAP = 5000
@@ -87,6 +87,7 @@ class PagesSitemap(CatalogueSitemap):
         "catalog:region_list",
         "catalog:policy_list",
         "catalog:person_list",
+        "catalog:theme_list",
         "catalog:data",
     )
 
@@ -106,7 +107,7 @@ class PagesSitemap(CatalogueSitemap):
         if not hasattr(self, "_latest"):
             dates = [
                 model.objects.aggregate(latest=Max("modified"))["latest"]
-                for model in (Company, Case, Policy, Person, Sector, Region)
+                for model in (Company, Case, Policy, Person, Sector, Region, Theme)
             ]
             self._latest = max((d for d in dates if d), default=None)
         return self._latest
@@ -118,6 +119,7 @@ SITEMAPS = {
     "cases": record_sitemap(Case),
     "policies": record_sitemap(Policy),
     "people": record_sitemap(Person),
+    "themes": record_sitemap(Theme),
     "sectors": record_sitemap(Sector),
     "regions": record_sitemap(Region),
     "sources": record_sitemap(Source),

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from . import views
-from .views import compare, exports, lists, open_data, province_map, timeline
+from .views import compare, exports, lists, open_data, province_map, themes, timeline
 
 EXPORT_FORMAT = r"\.(?P<fmt>csv|json|atom)$"
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("regions/", lists.region_list, name="region_list"),
     path("policies/", lists.PolicyListView.as_view(), name="policy_list"),
     path("people/", lists.PersonListView.as_view(), name="person_list"),
+    path("themes/", themes.theme_list, name="theme_list"),
     path("compare/", compare.compare, name="compare"),
     path("timeline/", timeline.timeline_page, name="timeline"),
     path("map/", province_map.map_page, name="map"),
@@ -36,6 +37,7 @@ urlpatterns = [
     path("regions/<slug:slug>/", views.region_detail, name="region_detail"),
     path("policies/<slug:slug>/", views.policy_detail, name="policy_detail"),
     path("people/<slug:slug>/", views.person_detail, name="person_detail"),
+    path("themes/<slug:slug>/", themes.theme_detail, name="theme_detail"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path(
         "sources/<slug:slug>/passages/<str:ref>/",

@@ -139,3 +139,15 @@ class CitationFactory(DjangoModelFactory):
     source = factory.SubFactory(SourceFactory)
     quote = "企業是踐行新質生產力的主角。"
     company = factory.SubFactory(CompanyFactory)
+
+
+class ThemeFactory(DjangoModelFactory):
+    class Meta:
+        model = models.Theme
+
+    title_zh = factory.Sequence(lambda n: f"測試主題{n}")
+    title_en = factory.Sequence(lambda n: f"Test theme {n}")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+    statement_zh = "文章認為,企業是踐行新質生產力的主角。"
+    statement_en = "The article holds that firms lead new quality productive forces."
+    sort_order = factory.Sequence(lambda n: n)

@@ -34,6 +34,17 @@ FACT_BEARING = {
     "policy": models.Policy,
     "quote_record": models.Quote,
     "person": models.Person,
+    "theme": models.Theme,
+}
+
+# The themes issue 15 asks for, by slug: the steps of the article's argument.
+REQUIRED_THEMES = {
+    "what-new-quality-productive-forces-are",
+    "why-now",
+    "innovation-system-weak-points",
+    "industry-main-carrier",
+    "government-role",
+    "warnings",
 }
 
 
@@ -109,6 +120,20 @@ def names_not_in(article):
     ]
 
 
+def thinly_supported_themes():
+    """Themes with fewer than two passages of their own, or with no record that supports them."""
+    problems = []
+    for theme in models.Theme.objects.order_by("slug"):
+        if theme.citations.count() < 2:
+            problems.append(f"{theme.slug}: fewer than two passages")
+        if not any(
+            getattr(theme, name).exists()
+            for name in ("cases", "metrics", "people", "quotes", "policies")
+        ):
+            problems.append(f"{theme.slug}: no supporting record")
+    return problems
+
+
 def wrong_pseudonyms():
     flagged = set(models.Person.objects.filter(is_pseudonym=True).values_list("name_zh", flat=True))
     return sorted(f"flagged but not a pseudonym: {n}" for n in flagged - PSEUDONYMS) + sorted(
@@ -121,7 +146,16 @@ def wrong_pseudonyms():
 
 def test_citations_and_quotes_are_verbatim_excerpts(catalogue, article):
     assert models.Citation.objects.exists()
+    # The themes' own passages are among those checked.
+    theme_passages = models.Citation.objects.filter(theme__isnull=False).count()
+    assert theme_passages >= 2 * len(REQUIRED_THEMES)
     assert not_verbatim(article) == []
+
+
+def test_the_argument_is_outlined_in_themes_each_with_two_passages(catalogue):
+    slugs = set(models.Theme.objects.published().values_list("slug", flat=True))
+    assert slugs >= REQUIRED_THEMES
+    assert thinly_supported_themes() == []
 
 
 def test_every_fact_bearing_record_has_a_citation(catalogue):
@@ -280,6 +314,26 @@ def test_rule_catches_an_invented_quote():
     models.Citation.objects.create(ref="c-2", source=source, quote="他沒說", person=person)
 
     assert not_verbatim(article) == ["citation c-2: '他沒說'", "quote q-2: '這不是原文。'"]
+
+
+@pytest.mark.django_db
+def test_rule_catches_a_theme_with_one_passage_or_no_support():
+    source = factories.SourceFactory()
+    supported = factories.ThemeFactory(slug="supported")
+    supported.cases.add(factories.CaseFactory())
+    thin = factories.ThemeFactory(slug="thin")
+    thin.quotes.add(factories.QuoteFactory())
+    bare = factories.ThemeFactory(slug="bare")
+    for theme, count in ((supported, 2), (thin, 1), (bare, 2)):
+        for number in range(count):
+            factories.CitationFactory(
+                source=source, company=None, theme=theme, quote=f"原文{number}"
+            )
+
+    assert thinly_supported_themes() == [
+        "bare: no supporting record",
+        "thin: fewer than two passages",
+    ]
 
 
 @pytest.mark.django_db

@@ -119,6 +119,10 @@ VIOLATIONS = {
         _create(f.CitationFactory, quote=""),
         _create(f.CitationFactory, quote="   "),
     ],
+    "theme_title_and_statement_not_empty": [
+        _create(f.ThemeFactory, title_zh=""),
+        _create(f.ThemeFactory, statement_zh=""),
+    ],
 }
 
 

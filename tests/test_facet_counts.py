@@ -50,6 +50,7 @@ def choices_for(filterset_class):
     sectors = list(models.Sector.objects.values_list("slug", flat=True))
     regions = list(models.Region.objects.values_list("slug", flat=True))
     companies = list(models.Company.objects.published().values_list("slug", flat=True)[:40])
+    themes = list(models.Theme.objects.published().values_list("slug", flat=True))
     for name, flt in filterset_class.base_filters.items():
         if name in {"sort", "q"} or name.endswith(("_min", "_max")):
             continue
@@ -59,6 +60,8 @@ def choices_for(filterset_class):
             pairs += [(name, slug) for slug in regions]
         elif name in {"company", "issuer"}:
             pairs += [(name, slug) for slug in companies]
+        elif name == "theme":
+            pairs += [(name, slug) for slug in themes]
         else:
             pairs += [(name, str(value)) for value, _label in flt.extra["choices"]]
     return pairs

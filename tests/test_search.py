@@ -436,10 +436,10 @@ def _populate(n):
 def test_query_count_does_not_grow_with_the_rows(client, django_assert_num_queries, rows):
     _populate(rows)
     # One per group, and on SQLite one more per group and term: how many rows the index gives
-    # (catalog.search_index.selective). Sectors and regions, reference tables of a few hundred
-    # rows, are read without the index: one query each.
+    # (catalog.search_index.selective). Sectors, regions and themes, tables of a few hundred
+    # rows at most, are read without the index: one query each.
     per_group = 2 if connection.vendor == "sqlite" else 1
-    with django_assert_num_queries(4 * per_group + 2):
+    with django_assert_num_queries(4 * per_group + 3):
         response = client.get(URL, {"q": "hydrogen"})
     assert response.status_code == 200
     assert response.content.decode().count('class="result"') >= min(rows, GROUP_LIMIT) * 4

@@ -22,6 +22,7 @@ DETAIL_PAGES = {
     "catalog:region_detail": models.Region,
     "catalog:policy_detail": models.Policy,
     "catalog:person_detail": models.Person,
+    "catalog:theme_detail": models.Theme,
     "catalog:source_detail": models.Source,
 }
 # Addresses that lead to a page rather than being one, by the model of their rows.

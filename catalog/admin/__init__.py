@@ -8,7 +8,18 @@ others still depend on, saying why.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import cases, companies, funding, glossary, metrics, people, policies, provenance, taxonomy
+from . import (
+    cases,
+    companies,
+    funding,
+    glossary,
+    metrics,
+    people,
+    policies,
+    provenance,
+    taxonomy,
+    themes,
+)
 
 admin.site.site_header = _("Xinzhi Atlas 新質圖譜 · editors")
 admin.site.site_title = _("Xinzhi Atlas editors")
@@ -24,4 +35,5 @@ __all__ = [
     "policies",
     "provenance",
     "taxonomy",
+    "themes",
 ]

@@ -19,6 +19,7 @@ from .policy import Policy, PolicyLevel
 from .provenance import CITATION_TARGET_FIELDS, Citation, Source
 from .region import Region, RegionLevel
 from .sector import Sector, SectorKind
+from .theme import Theme
 
 __all__ = [
     "shows_drafts",
@@ -54,5 +55,6 @@ __all__ = [
     "SectorKind",
     "Source",
     "Stage",
+    "Theme",
     "Track",
 ]

@@ -36,6 +36,7 @@ CITATION_TARGET_FIELDS = (
     "quote_record",
     "person",
     "investment",
+    "theme",
 )
 
 
@@ -165,6 +166,14 @@ class Citation(Timestamped):
         on_delete=models.CASCADE,
         related_name="citations",
         verbose_name=_("investment"),
+    )
+    theme = models.ForeignKey(
+        "catalog.Theme",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="citations",
+        verbose_name=_("theme"),
     )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 

@@ -350,6 +350,7 @@ def source_detail(request, slug):
         "funding_round__company",
         "investment__investee",
         "quote_record__person",
+        "theme",
     )
     drafts = shows_drafts(request.user)
     entries = []

@@ -36,6 +36,7 @@ LAYOUT = {
     "40_funding.json": models.FundingRound,
     "50_policies.json": models.Policy,
     "60_people.json": models.Person,
+    "70_themes.json": models.Theme,
 }
 
 
@@ -173,6 +174,7 @@ class Dumper:
             models.Policy,
             models.Person,
             models.Quote,
+            models.Theme,
             models.Citation,
         ]
         missing = []
