@@ -9,7 +9,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test test-fast test-browser coverage lint format migrate load superuser check serve clean
-.PHONY: build collectstatic check-deploy bench
+.PHONY: build collectstatic check-deploy bench backup restore
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -94,6 +94,18 @@ build: collectstatic ## Prepare a release: pinned dependencies and collected sta
 check-deploy: install ## Django's deployment checks with production settings (fails on any warning)
 	@key="$${DJANGO_SECRET_KEY:-$$($(THROWAWAY_KEY))}"; \
 	DJANGO_SECRET_KEY="$$key" $(PROD_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+# --- Backups (site_config/backups.py): the database and the uploaded files in one archive ---------
+# With the settings of the shell (DJANGO_SETTINGS_MODULE, DATABASE_URL, DJANGO_MEDIA_ROOT): on a
+# server, run them with the service's environment (docs/deploy.md).
+BACKUP_DIR ?= backups
+
+backup: install ## Write backups/atlas-<time>.tar.gz (database and uploads) while the site serves
+	$(PY) manage.py backup --output "$(BACKUP_DIR)"
+
+restore: install ## Bring a backup back: make restore BACKUP=backups/atlas-….tar.gz
+	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=backups/atlas-….tar.gz"; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)"
 
 serve: install ## Run the site in production mode (gunicorn) on http://127.0.0.1:8000/
 	@set -e; \
