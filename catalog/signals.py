@@ -22,8 +22,10 @@ def fill_search_text(sender, instance, **kwargs):
 @receiver(post_delete)
 def catalogue_row_changed(sender, using, **kwargs):
     """Any catalogue row saved or deleted (in the admin, by a fixture, in code): cached pages are
-    stale once the transaction commits (catalog/cache.py)."""
-    if sender._meta.app_label == "catalog":
+    stale once the transaction commits (catalog/cache.py). Rows no page shows (readers' error
+    reports, ``private_to_editors``) leave the cache alone."""
+    model = getattr(sender, "instance_type", sender)  # a version's own record
+    if sender._meta.app_label == "catalog" and not getattr(model, "private_to_editors", False):
         bump_catalogue_version(using)
 
 

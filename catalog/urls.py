@@ -1,7 +1,17 @@
 from django.urls import path, re_path
 
 from . import views
-from .views import compare, exports, lists, open_data, province_map, themes, timeline
+from .views import (
+    about,
+    compare,
+    exports,
+    lists,
+    open_data,
+    province_map,
+    reports,
+    themes,
+    timeline,
+)
 
 EXPORT_FORMAT = r"\.(?P<fmt>csv|json|atom)$"
 
@@ -31,6 +41,9 @@ urlpatterns = [
     path("timeline/", timeline.timeline_page, name="timeline"),
     path("map/", province_map.map_page, name="map"),
     path("data/", open_data.data_page, name="data"),
+    path("about/", about.about, name="about"),
+    path("report/", reports.report_form, name="report"),
+    path("report/thanks/", reports.report_thanks, name="report_thanks"),
     path("companies/<slug:slug>/", views.company_detail, name="company_detail"),
     path("cases/<slug:slug>/", views.case_detail, name="case_detail"),
     path("sectors/<slug:slug>/", views.sector_detail, name="sector_detail"),

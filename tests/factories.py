@@ -151,3 +151,11 @@ class ThemeFactory(DjangoModelFactory):
     statement_zh = "文章認為,企業是踐行新質生產力的主角。"
     statement_en = "The article holds that firms lead new quality productive forces."
     sort_order = factory.Sequence(lambda n: n)
+
+
+class ErrorReportFactory(DjangoModelFactory):
+    class Meta:
+        model = models.ErrorReport
+
+    page = "/"
+    what_is_wrong = factory.Sequence(lambda n: f"The figure in passage {n} is wrong.")

@@ -17,6 +17,7 @@ from . import (
     people,
     policies,
     provenance,
+    reports,
     taxonomy,
     themes,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "people",
     "policies",
     "provenance",
+    "reports",
     "taxonomy",
     "themes",
 ]

@@ -18,6 +18,7 @@ from .people import Person, Quote, QuoteKind
 from .policy import Policy, PolicyLevel
 from .provenance import CITATION_TARGET_FIELDS, Citation, Source
 from .region import Region, RegionLevel
+from .report import ErrorReport, ReportStatus
 from .sector import Sector, SectorKind
 from .theme import Theme
 
@@ -37,6 +38,7 @@ __all__ = [
     "Company",
     "CompanyKind",
     "DatePrecision",
+    "ErrorReport",
     "FundingRound",
     "GlossaryEntry",
     "Investment",
@@ -51,6 +53,7 @@ __all__ = [
     "QuoteKind",
     "Region",
     "RegionLevel",
+    "ReportStatus",
     "Sector",
     "SectorKind",
     "Source",

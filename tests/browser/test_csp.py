@@ -46,7 +46,8 @@ def test_admin_and_public_pages_run_without_csp_violations(
                 visit(version.get_attribute("href"))
         if page.query_selector("a.addlink") is not None:
             visit(changelist + "add/")
-    for url in ["/", "/zh-hans/", "/admin/password_change/", company.get_absolute_url()]:
+    pages = ["/", "/zh-hans/", "/about/", "/report/", "/admin/password_change/"]
+    for url in [*pages, company.get_absolute_url()]:
         visit(url)
 
     assert "/admin/auth/user/" in changelists
