@@ -221,3 +221,16 @@ def test_the_theme_page_query_count_does_not_grow_with_its_records(client, theme
         theme.quotes.add(quote)
         theme.policies.add(f.PolicyFactory())
     assert count() == before
+
+
+@pytest.mark.django_db
+def test_the_api_gives_the_cases_and_statements_of_a_theme(client, theme):
+    f.CaseFactory(slug="other-case")
+    f.QuoteFactory(ref="other-quote")
+    cases = client.get("/api/v1/cases/", {"theme": "firms-lead"}).json()
+    assert [row["slug"] for row in cases["results"]] == ["supporting-case"]
+    quotes = client.get("/api/v1/quotes/", {"theme": "firms-lead"}).json()
+    assert [row["ref"] for row in quotes["results"]] == ["supporting-quote"]
+    theme.published = False
+    theme.save()
+    assert client.get("/api/v1/quotes/", {"theme": "firms-lead"}).json()["results"] == []

@@ -148,10 +148,18 @@ class RegionViewSet(CatalogueViewSet):
 class QuoteFilter(django_filters.FilterSet):
     person = django_filters.CharFilter(field_name="person__slug", label="Person's slug")
     case = django_filters.CharFilter(field_name="cases__slug", label="Case's slug", distinct=True)
+    theme = django_filters.CharFilter(method="filter_theme", label="Theme's slug")
 
     class Meta:
         model = models.Quote
         fields = ["kind"]
+
+    def filter_theme(self, queryset, name, value):
+        """The statements that support a published theme."""
+        links = models.Theme.quotes.through.objects.filter(
+            theme__in=models.Theme.objects.published().filter(slug=value)
+        )
+        return queryset.filter(pk__in=links.values("quote"))
 
 
 class QuoteViewSet(CatalogueViewSet):
