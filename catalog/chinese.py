@@ -128,17 +128,34 @@ def glossary():
     current = _loaded["glossary"]
     if current is not None and not getattr(_state, "check", False):
         return current
-    from .cache import catalogue_version
-
     _state.check = False
-    version = catalogue_version()
-    if current is None or version is None or version != current.version:
+    version = _catalogue_version()
+    if current is None or version != current.version:
         entries = _read_entries()
         if entries is None:
             return EMPTY
         current = Glossary.build(entries, version)
         _loaded["glossary"] = current
     return current
+
+
+def _catalogue_version():
+    """The catalogue's version as the shared cache holds it (catalog/cache.py), without making one
+    where there is none; None then, or when the cache does not answer."""
+    from django.core.cache import caches
+
+    from .cache import VERSION_CACHE, VERSION_KEY
+
+    try:
+        return caches[VERSION_CACHE].get(VERSION_KEY)
+    except Exception:  # a cache that fails: the glossary as read last
+        return None
+
+
+def use_glossary(entries):
+    """Convert with ``entries`` ((source, simplified, traditional) triples) until the glossary is
+    read again: the fixture loader's, as it is writing them."""
+    _loaded["glossary"] = Glossary.build(tuple(entries), _catalogue_version())
 
 
 def forget_glossary():

@@ -408,6 +408,7 @@ class _Loader:
     def _insert(self, model, writes):
         instances = [w.instance for w in writes]
         for instance in instances:
+            instance._loading = True  # a glossary entry: search text is refreshed at the end
             # What save() would do first: the receivers fill search text and the like.
             pre_save.send(
                 sender=model, instance=instance, raw=False, using=self.using, update_fields=None
@@ -428,9 +429,12 @@ class _Loader:
         label = model._meta.label_lower
         self.report.created[label] += len(writes)
         if label == GLOSSARY:
-            # The rows written next compute their search text with these entries (the
-            # glossary's fixture comes first).
-            chinese.forget_glossary()
+            # The rows written next compute their search text with the glossary as the load
+            # leaves it (its fixture comes first): the stored entries and the new ones.
+            chinese.use_glossary(
+                (entry.source, entry.simplified, entry.traditional)
+                for entry in self.table(model).by_key.values()
+            )
         for instance in instances:
             instance._state.adding = False
             instance._state.db = self.using

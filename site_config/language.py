@@ -8,7 +8,7 @@ Following the language switch to English (a link from this site) stays on ``/``,
 other page: every page keeps one address per language.
 
 It runs before the page cache, so a cached English home page is never served to such a visitor;
-the answer varies on Accept-Language, the cookie and the Referer.
+the home page's answer varies on Accept-Language and the cookie (what the page cache's key holds).
 """
 
 from urllib.parse import urlsplit
@@ -31,7 +31,7 @@ class FirstVisitLanguageMiddleware:
         else:
             response = self.get_response(request)
         if request.path_info == "/":
-            patch_vary_headers(response, ("Accept-Language", "Cookie", "Referer"))
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
 
     @staticmethod

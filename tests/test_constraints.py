@@ -65,6 +65,10 @@ def _citation_no_target():
 
 
 VIOLATIONS = {
+    "glossary_entry_not_empty": [
+        _create(models.GlossaryEntry.objects.create, source="", simplified="脑机接口"),
+        _create(models.GlossaryEntry.objects.create, source="腦機介面", simplified=""),
+    ],
     "sector_not_own_parent": [_self_parent(f.SectorFactory)],
     "region_not_own_parent": [_self_parent(f.RegionFactory)],
     "company_not_own_parent": [_self_parent(f.CompanyFactory)],

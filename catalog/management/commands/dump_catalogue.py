@@ -27,6 +27,7 @@ from catalog.loading import AUTOMATIC_FIELDS
 # Which file holds which model, in loading order. Citations go with the record they support;
 # the rows listed under "children" follow their owner in the owner's file.
 LAYOUT = {
+    "00_glossary.json": models.GlossaryEntry,
     "00_sources.json": models.Source,
     "01_sectors.json": models.Sector,
     "02_regions.json": models.Region,
@@ -162,6 +163,7 @@ class Dumper:
     def check_complete(self):
         """Every row of every catalogue model is in exactly one file."""
         expected = [
+            models.GlossaryEntry,
             models.Source,
             models.Sector,
             models.Region,
