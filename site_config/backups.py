@@ -38,6 +38,23 @@ def _connection():
     return connection
 
 
+def _sqlite_copy(source_path, target_path):
+    """SQLite's online backup API: a consistent copy, page by page, while others use the file."""
+    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
+def _postgres(program, connection, *arguments):
+    args, env = _postgres_command(program, connection)
+    result = subprocess.run([*args, *map(str, arguments)], capture_output=True, text=True, env=env)
+    if result.returncode != 0:
+        raise CommandError(f"{program} failed: {result.stderr.strip()}")
+
+
 def _postgres_command(program, connection):
     if shutil.which(program) is None:
         raise CommandError(
@@ -80,23 +97,9 @@ def backup(folder):
     with tempfile.TemporaryDirectory() as work:
         database = Path(work) / DATABASE_FILES[connection.vendor]
         if connection.vendor == "sqlite":
-            with (
-                sqlite3.connect(connection.settings_dict["NAME"]) as source,
-                sqlite3.connect(database) as target,
-            ):
-                source.backup(target)
-            target.close()
-            source.close()
+            _sqlite_copy(connection.settings_dict["NAME"], database)
         else:
-            args, env = _postgres_command("pg_dump", connection)
-            result = subprocess.run(
-                [*args, "--format=custom", "--file", str(database)],
-                capture_output=True,
-                text=True,
-                env=env,
-            )
-            if result.returncode != 0:
-                raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
+            _postgres("pg_dump", connection, "--format=custom", "--file", str(database))
         media = _media_root()
         manifest = {
             "created": created.isoformat(),
@@ -131,24 +134,12 @@ def restore(archive):
         database = work / manifest["database"]
         if connection.vendor == "sqlite":
             connections.close_all()
-            with (
-                sqlite3.connect(database) as source,
-                sqlite3.connect(connection.settings_dict["NAME"]) as target,
-            ):
-                source.backup(target)
-            target.close()
-            source.close()
+            _sqlite_copy(database, connection.settings_dict["NAME"])
         else:
             connections.close_all()
-            args, env = _postgres_command("pg_restore", connection)
-            result = subprocess.run(
-                [*args, "--clean", "--if-exists", "--single-transaction", str(database)],
-                capture_output=True,
-                text=True,
-                env=env,
+            _postgres(
+                "pg_restore", connection, "--clean", "--if-exists", "--single-transaction", database
             )
-            if result.returncode != 0:
-                raise CommandError(f"pg_restore failed: {result.stderr.strip()}")
         media = _media_root()
         if media is not None and (work / "media").is_dir():
             shutil.copytree(work / "media", media, dirs_exist_ok=True)
