@@ -15,7 +15,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from . import chinese
-from .models import Case, Company, DatePrecision, Person, Policy, Region, Sector, Source
+from .models import (
+    Case,
+    Company,
+    DatePrecision,
+    Person,
+    Policy,
+    Region,
+    Sector,
+    Source,
+    Theme,
+)
 
 SITE_NAME = "Xinzhi Atlas (新質圖譜)"
 
@@ -50,6 +60,7 @@ KINDS = {
         Kind("person", Person, "Person", ("person", "quote_record__person")),
         Kind("sector", Sector, "Sector", ("metric__sector", "quote_record__sectors")),
         Kind("region", Region, "Region", ("metric__region",)),
+        Kind("theme", Theme, "Theme", ("theme",)),
         Kind("source", Source, "Source", ()),
     )
 }

@@ -45,6 +45,7 @@ from .models import (
     Region,
     Sector,
     Source,
+    Theme,
 )
 
 logger = logging.getLogger("catalog.datapackage")
@@ -76,6 +77,10 @@ def public_people():
     return Person.objects.published()
 
 
+def public_themes():
+    return Theme.objects.published()
+
+
 def public_quotes():
     return Quote.objects.filter(person__in=public_people())
 
@@ -104,6 +109,7 @@ def public_citations():
         | models.Q(funding_round__in=public_rounds())
         | models.Q(quote_record__in=public_quotes())
         | models.Q(investment__in=public_investments())
+        | models.Q(theme__in=public_themes())
     )
     return Citation.objects.filter(condition)
 
@@ -235,6 +241,7 @@ MODEL_TABLES = {
     FundingRound: "funding_rounds",
     Investment: "investments",
     Source: "sources",
+    Theme: "themes",
 }
 
 
@@ -551,6 +558,43 @@ def tables():
             ],
         ),
         Table(
+            "themes",
+            "Themes",
+            "The steps of the source's argument, in the order of the outline, each resting on "
+            "its cited passages and the records that bear it out.",
+            public_themes,
+            [
+                *columns(
+                    Theme,
+                    "slug",
+                    "title_zh",
+                    "title_en",
+                    "statement_zh",
+                    "statement_en",
+                    "sort_order",
+                ),
+                page("catalog:theme_detail"),
+                modified(),
+            ],
+            ["slug"],
+        ),
+        *(
+            link(
+                f"theme_{name}",
+                f"{name.capitalize()} bearing out themes",
+                getattr(Theme, name).through,
+                ("theme", "theme", "themes"),
+                (column, target_field, target),
+            )
+            for name, column, target_field, target in (
+                ("cases", "case", "case", "cases"),
+                ("metrics", "figure", "metric", "figures"),
+                ("people", "person", "person", "people"),
+                ("quotes", "statement", "quote", "quotes"),
+                ("policies", "policy", "policy", "policies"),
+            )
+        ),
+        Table(
             "sources",
             "Sources",
             "The publications the catalogue's facts come from.",
@@ -597,6 +641,7 @@ def tables():
                     organisation="company",
                     figure="metric",
                     statement="quote_record",
+                    theme="theme",
                 ),
                 Column(
                     "passage_url",
@@ -619,6 +664,7 @@ def tables():
                 fk("statement", "quotes"),
                 fk("person", "people"),
                 fk("investment", "investments"),
+                fk("theme", "themes"),
             ],
         ),
     ]

@@ -13,7 +13,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from .citing import SITE_NAME, record_sources, titles
-from .models import Case, Company, Person, Policy, Region, Sector, Source
+from .models import Case, Company, Person, Policy, Region, Sector, Source, Theme
 from .models.common import format_partial_date, in_language
 
 DEFAULT_IMAGE = "img/og-image.png"
@@ -149,13 +149,23 @@ def record_data(record, page_url, absolute):
             "name": f"{SITE_NAME}: sectors",
             "url": absolute(reverse("catalog:sector_list")),
         }
+    elif isinstance(record, Theme):
+        data["@type"] = "CreativeWork"
+        data["headline"] = Truncator(zh or en).chars(110)
+        data["description"] = Truncator(
+            in_language(record.statement_zh, record.statement_en)
+        ).chars(200)
     elif isinstance(record, Source):
         return {"@context": "https://schema.org", **source_node(record, absolute)}
     if record.modified:
         data["dateModified"] = record.modified.isoformat()
     sources = [source_node(source, absolute) for source in record_sources(record)]
     if sources:
-        key = "citation" if data["@type"] in ("Article", "Legislation") else "subjectOf"
+        key = (
+            "citation"
+            if data["@type"] in ("Article", "Legislation", "CreativeWork")
+            else "subjectOf"
+        )
         data[key] = sources
     data["isPartOf"] = {"@type": "WebSite", "name": SITE_NAME, "url": absolute("/")}
     return data

@@ -201,3 +201,14 @@ def test_the_source_page_gives_each_passage_its_permanent_link(client):
     html = client.get(citation.source.get_absolute_url()).content.decode()
     assert f'href="{citation.get_absolute_url()}"' in html
     assert html_problems(html) == []
+
+
+@pytest.mark.django_db
+def test_a_theme_page_is_cited_with_its_passages_source(client):
+    theme = f.ThemeFactory(slug="argument")
+    f.CitationFactory(company=None, theme=theme, source=f.SourceFactory(slug="the-article"))
+    html = client.get(theme.get_absolute_url()).content.decode()
+    assert links(html, "alternate", TYPES["bib"]) == ["/cite/theme/argument.bib"]
+    entries = read_bibtex(client.get("/cite/theme/argument.bib").content.decode())
+    assert set(entries) == {"xinzhi-atlas-theme-argument", "the-article"}
+    assert client.get(cite_url("theme", f.ThemeFactory(published=False), "bib")).status_code == 404

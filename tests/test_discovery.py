@@ -13,7 +13,7 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from catalog import sitemaps
-from catalog.models import Case, Company, Person, Policy, Region, Sector, Source
+from catalog.models import Case, Company, Person, Policy, Region, Sector, Source, Theme
 from tests import factories as f
 from tests.html_checks import html_problems
 from tests.open_data_checks import json_ld_blocks, links, read_head
@@ -135,6 +135,7 @@ EXPECTED_TYPES = {
     Region: "AdministrativeArea",
     Sector: "DefinedTerm",
     Source: "Article",
+    Theme: "CreativeWork",
 }
 
 

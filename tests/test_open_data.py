@@ -258,3 +258,23 @@ def test_a_folder_that_cannot_be_written_gives_503_not_500(client, settings, tmp
     assert page.status_code == 200
     assert "no-store" in page["Cache-Control"]
     assert "open data cannot be built" in caplog.text
+
+
+@pytest.mark.django_db
+def test_themes_and_their_citations_are_in_the_package_drafts_not(tmp_path):
+    theme = f.ThemeFactory(slug="public-theme")
+    theme.cases.add(
+        f.CaseFactory(slug="public-case"), f.CaseFactory(slug="draft-case", published=False)
+    )
+    draft = f.ThemeFactory(slug="draft-theme", published=False)
+    f.CitationFactory(ref="theme-passage", company=None, theme=theme)
+    f.CitationFactory(ref="draft-theme-passage", company=None, theme=draft)
+    folder = build_folder(tmp_path)
+    assert [row["slug"] for row in csv_rows(folder, "themes")] == ["public-theme"]
+    assert [(row["theme"], row["case"]) for row in csv_rows(folder, "theme_cases")] == [
+        ("public-theme", "public-case")
+    ]
+    citations = {row["ref"]: row for row in csv_rows(folder, "citations")}
+    assert set(citations) == {"theme-passage"}
+    assert citations["theme-passage"]["theme"] == "public-theme"
+    assert frictionless.validate(str(folder / "datapackage.json")).valid

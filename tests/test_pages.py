@@ -315,8 +315,11 @@ def test_case_page_shows_its_facts(client, case):
 @pytest.mark.django_db
 def test_case_page_charts_its_figures_with_a_table_and_citations(client, case):
     html = page(client, case)
-    assert html.count("<svg") == 1
-    svg = html[html.index("<svg") : html.index("</svg>")]
+    # One chart (three figures of one unit, none with a period), drawn for a phone's column and
+    # for a wider one.
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 2
+    svg = html[html.index("<svg") : html.index("</svg>", html.index("chart__value"))]
+    assert "Period: not stated" in html
     assert 'role="img"' in svg
     assert svg.count('class="chart__bar"') == 3
     assert "style=" not in svg

@@ -4,6 +4,7 @@ describe (``MetricInline``)."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from catalog import charts
 from catalog.forms import MetricForm
 from catalog.models import Metric
 
@@ -59,6 +60,7 @@ class MetricAdmin(CatalogueAdmin):
             {
                 "fields": [
                     ("qualifier", "value", "value_max"),
+                    ("stated_zh", "stated_en"),
                     ("unit_zh", "unit_en"),
                     ("baseline", "baseline_year"),
                 ]
@@ -83,11 +85,8 @@ class MetricAdmin(CatalogueAdmin):
 
     @admin.display(description=_("value"), ordering="value")
     def value_display(self, obj):
-        value = f"{obj.value.normalize():f}"
-        if obj.value_max is not None:
-            value = f"{value}–{obj.value_max.normalize():f}"
-        qualifier = "" if obj.qualifier == "exact" else f"{obj.get_qualifier_display()} "
-        return f"{qualifier}{value} {obj.unit_en or obj.unit_zh}".strip()
+        """The figure as the site writes it: its stated form, or its value and unit."""
+        return charts.format_value(obj)
 
     @admin.display(description=_("about"))
     def subject(self, obj):

@@ -295,6 +295,8 @@ class FigureSerializer(CitedSerializer):
             "qualifier",
             "value",
             "value_max",
+            "stated_zh",
+            "stated_en",
             "unit_zh",
             "unit_en",
             "baseline",

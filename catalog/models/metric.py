@@ -109,6 +109,22 @@ class Metric(Timestamped):
         blank=True,
         help_text=_("For a range such as 10%-30%: the upper end."),
     )
+    stated_zh = models.CharField(
+        _("figure as the source words it (Chinese)"),
+        max_length=50,
+        blank=True,
+        help_text=_(
+            "Where the source gives the figure in words, such as 三分之一 or 一半: shown instead "
+            "of the value and unit, which then only set the length of its bar. Without the "
+            "qualifier (不足, 以上)."
+        ),
+    )
+    stated_en = models.CharField(
+        _("figure as the source words it (English)"),
+        max_length=80,
+        blank=True,
+        help_text=_("The same in English, such as “one third” or “half”."),
+    )
     unit_zh = models.CharField(_("unit (Chinese)"), max_length=50, blank=True)
     unit_en = models.CharField(_("unit (English)"), max_length=80, blank=True)
     baseline = models.DecimalField(

@@ -31,8 +31,8 @@ class SectorQuerySet(models.QuerySet):
         from .policy import Policy
         from .provenance import cited
 
-        return self.select_related("parent").prefetch_related(
-            "children",
+        return self.select_related("parent__parent").prefetch_related(
+            "children__children",
             models.Prefetch(
                 "metrics",
                 queryset=Metric.objects.visible_to(user)

@@ -22,12 +22,22 @@ def page_in_chinese():
 
 
 @register.filter
-def original_unit(metric):
-    """The figure's Chinese unit, for English pages to show beside the English one (億元 beside
-    100 million yuan); "" where the figure already says it in Chinese or the two are the same."""
-    if charts.in_chinese() or not metric.unit_zh or metric.unit_zh == metric.unit_en:
-        return ""
-    return metric.unit_zh
+def source_form(metric):
+    """The figure's value and unit as the Chinese source counts them (371億元), for English pages
+    to show beside an amount written differently (RMB 37.1 billion); "" elsewhere."""
+    return charts.source_form(metric)
+
+
+@register.filter
+def period(metric):
+    """(period, lang) of a figure as the page states it; ("", None) when not stated."""
+    return charts.period_of(metric)
+
+
+@register.filter
+def baseline(metric):
+    """The value a figure is compared against, in the figure's unit; "" when none is stated."""
+    return charts.format_baseline(metric)
 
 
 @register.filter
@@ -38,14 +48,15 @@ def number(value):
 
 @register.filter
 def unit_groups(metrics):
-    """Figures grouped by unit, as the chart draws them."""
-    return charts.group_by_unit(metrics)
+    """Figures grouped by unit and period: a chart compares only the figures of one group."""
+    return charts.figure_groups(metrics)
 
 
 @register.simple_tag
-def metric_chart(metrics, chart_id, title):
-    """The SVG bar chart of ``metrics``; empty when there are none."""
-    return charts.bar_chart(metrics, chart_id=chart_id, title=title)
+def metric_charts(metrics, chart_id, title):
+    """The SVG bar charts of ``metrics``, one per group of two or more figures of one unit and
+    one period: [{"group", "svgs"}], empty when no group has two."""
+    return charts.figure_charts(metrics, chart_id=chart_id, title=title)
 
 
 @register.filter

@@ -26,9 +26,10 @@ DETAIL_PAGES = {
     "sector_detail": ("sector", "sector"),
     "region_detail": ("region", "region"),
     "source_detail": ("source", "source"),
+    "theme_detail": ("theme", "theme"),
 }
 OG_LOCALES = {"en": "en_GB", "zh-hans": "zh_CN", "zh-hant": "zh_TW"}
-OG_TYPES = {"case": "article", "source": "article", "person": "profile"}
+OG_TYPES = {"case": "article", "source": "article", "person": "profile", "theme": "article"}
 
 
 def page_record(context):

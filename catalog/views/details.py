@@ -216,69 +216,118 @@ def person_detail(request, slug):
     return render(request, "catalog/person_detail.html", context)
 
 
+@dataclass(frozen=True)
+class TreeDetail:
+    """What differs between a sector's page and a region's: one template shows both."""
+
+    name: str
+    model: type
+    list_label: str
+    list_url_name: str
+    company_relation: str
+    fact_label: str
+    children_heading: str
+    no_organisations: str
+    no_cases: str
+    chart_title: str
+    # Policies are filtered by region on their list page, not by sector.
+    policies_filterable: bool
+    quotes_about: str  # the Quote field naming the node ("" when statements are not shown)
+
+    @property
+    def chart_id(self):
+        return f"{self.name}-figures"
+
+    def fact_value(self, node):
+        return node.get_kind_display() if self.name == "sector" else node.get_level_display()
+
+    def ancestors(self, node):
+        """The nodes above ``node`` (at most two), the highest first."""
+        ancestors, parent = [], node.parent
+        while parent is not None and len(ancestors) < 2:
+            ancestors.insert(0, parent)
+            parent = parent.parent
+        return ancestors
+
+
+SECTOR_PAGE = TreeDetail(
+    name="sector",
+    model=Sector,
+    list_label=_("Sectors"),
+    list_url_name="catalog:sector_list",
+    company_relation="sectors",
+    fact_label=_("Kind"),
+    children_heading=_("Sub-sectors"),
+    no_organisations=_("No organisations in this sector."),
+    no_cases=_("No cases in this sector."),
+    chart_title=_("Figures about this sector"),
+    policies_filterable=False,
+    quotes_about="sectors",
+)
+REGION_PAGE = TreeDetail(
+    name="region",
+    model=Region,
+    list_label=_("Regions"),
+    list_url_name="catalog:region_list",
+    company_relation="region",
+    fact_label=_("Level"),
+    children_heading=_("Places within"),
+    no_organisations=_("No organisations in this region."),
+    no_cases=_("No cases in this region."),
+    chart_title=_("Figures about this region"),
+    policies_filterable=True,
+    quotes_about="",
+)
+
+
 def sector_detail(request, slug):
-    sector = get_object_or_404(Sector.objects.for_detail(request.user), slug=slug)
-    children = list(sector.children.all())
-    metrics = list(sector.metrics.all())
-    quotes = _first(_statements(request.user, sectors=sector))
-    trail = [(sector.parent.name_zh, sector.parent.get_absolute_url())] if sector.parent else []
-    list_urls = _filtered_lists("sector", sector.slug, "companies", "cases")
+    return _tree_node_detail(request, slug, SECTOR_PAGE)
+
+
+def region_detail(request, slug):
+    return _tree_node_detail(request, slug, REGION_PAGE)
+
+
+def _tree_node_detail(request, slug, tree):
+    """A sector's or a region's page: the organisations, cases and policies in it or in a node
+    below it (the first RELATED_LIMIT of each, with a link to the filtered list), its figures,
+    and for sectors the statements about it."""
+    user = request.user
+    node = get_object_or_404(tree.model.objects.for_detail(user), slug=slug)
+    metrics = list(node.metrics.all())
+    lists = ["companies", "cases"] + (["policies"] if tree.policies_filterable else [])
+    list_urls = _filtered_lists(tree.name, node.slug, *lists)
+    if tree.policies_filterable:
+        policies = _first(_members(Policy, "regions", Region, node, user), list_urls["policies"])
+    else:
+        policies = list(node.policies.all())
+    quotes = _first(_statements(user, **{tree.quotes_about: node})) if tree.quotes_about else []
+    trail = [(a.name_zh, a.get_absolute_url()) for a in tree.ancestors(node)]
     context = {
-        "sector": sector,
-        "children": children,
+        "node": node,
+        "tree": tree,
+        tree.name: node,
+        "fact_value": tree.fact_value(node),
+        "children": list(node.children.all()),
         "companies": _first(
-            _members(Company, "sectors", Sector, sector, request.user), list_urls["companies"]
+            _members(Company, tree.company_relation, tree.model, node, user),
+            list_urls["companies"],
         ),
         "cases": _first(
-            _members(Case, "sectors", Sector, sector, request.user), list_urls["cases"]
+            _members(Case, f"{tree.name}s", tree.model, node, user), list_urls["cases"]
         ),
         "metrics": metrics,
-        "policies": list(sector.policies.all()),
+        "policies": policies,
         "quotes": quotes,
         "sources": _sources(
             *(m.citations.all() for m in metrics), *(q.citations.all() for q in quotes)
         ),
         "list_urls": list_urls,
         "crumbs": _crumbs(
-            _("Sectors"), reverse("catalog:sector_list"), *trail, (sector.name_zh, None)
+            tree.list_label, reverse(tree.list_url_name), *trail, (node.name_zh, None)
         ),
     }
-    return render(request, "catalog/sector_detail.html", context)
-
-
-def _region_ancestors(region):
-    ancestors, parent = [], region.parent
-    while parent is not None and len(ancestors) < 2:
-        ancestors.insert(0, parent)
-        parent = parent.parent
-    return ancestors
-
-
-def region_detail(request, slug):
-    region = get_object_or_404(Region.objects.for_detail(request.user), slug=slug)
-    children = list(region.children.all())
-    metrics = list(region.metrics.all())
-    trail = [(a.name_zh, a.get_absolute_url()) for a in _region_ancestors(region)]
-    list_urls = _filtered_lists("region", region.slug, "companies", "cases", "policies")
-    user = request.user
-    context = {
-        "region": region,
-        "children": children,
-        "companies": _first(
-            _members(Company, "region", Region, region, user), list_urls["companies"]
-        ),
-        "cases": _first(_members(Case, "regions", Region, region, user), list_urls["cases"]),
-        "metrics": metrics,
-        "policies": _first(
-            _members(Policy, "regions", Region, region, user), list_urls["policies"]
-        ),
-        "sources": _sources(*(m.citations.all() for m in metrics)),
-        "list_urls": list_urls,
-        "crumbs": _crumbs(
-            _("Regions"), reverse("catalog:region_list"), *trail, (region.name_zh, None)
-        ),
-    }
-    return render(request, "catalog/region_detail.html", context)
+    return render(request, "catalog/tree_node_detail.html", context)
 
 
 def _citation_page(citation):
