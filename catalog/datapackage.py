@@ -500,6 +500,8 @@ def tables():
                     "qualifier",
                     "value",
                     "value_max",
+                    "stated_zh",
+                    "stated_en",
                     "unit_zh",
                     "unit_en",
                     "baseline",
