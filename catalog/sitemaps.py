@@ -77,7 +77,8 @@ def record_sitemap(model_class):
 
 
 class PagesSitemap(CatalogueSitemap):
-    """The home page, the list pages and the open data page: they change when any row does."""
+    """The home page, the list pages, the open data and about pages: they change when any row
+    does (the about page shows passages of the catalogue)."""
 
     names = (
         "catalog:home",
@@ -89,6 +90,7 @@ class PagesSitemap(CatalogueSitemap):
         "catalog:person_list",
         "catalog:theme_list",
         "catalog:data",
+        "catalog:about",
     )
 
     def items(self):

@@ -61,8 +61,9 @@ def test_the_sitemap_lists_every_public_page_in_every_language(client, catalogue
             for code in LANGUAGE_CODES[1:]:
                 assert f"http://testserver/{code}{row.get_absolute_url()}" in urls
     assert "http://testserver/data/" in urls
+    assert "http://testserver/about/" in urls
     assert "http://testserver/" in urls
-    assert not any("/search/" in url or "/admin/" in url for url in urls)
+    assert not any("/search/" in url or "/admin/" in url or "/report/" in url for url in urls)
     # Every listed page answers.
     sample = [url for url in urls if "/cases/" in url][:5] + ["http://testserver/data/"]
     for url in sample:
