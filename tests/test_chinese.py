@@ -445,3 +445,22 @@ def test_the_traditional_interface_is_translated(client):
     assert '<html lang="zh-hant">' in html
     assert "機構" in html  # Organisations
     assert "机构" not in html
+
+
+@pytest.mark.parametrize(
+    ("prefix", "contributors", "note"),
+    [
+        ("/zh-hans", "记者邹碧颖对此文亦有贡献", "《财经》封面文章"),
+        ("/zh-hant", "記者鄒碧穎對此文亦有貢獻", "《財經》封面文章"),
+        ("", "(contributed)", "cover story"),
+    ],
+)
+def test_the_sources_credits_and_note_in_the_pages_language(
+    catalogue, client, prefix, contributors, note
+):
+    html = client.get(f"{prefix}/sources/caijing-new-quality-productive-forces/").content.decode()
+    assert contributors in html
+    assert note in html
+    if prefix:
+        assert "(contributed)" not in html
+        assert "cover story" not in html

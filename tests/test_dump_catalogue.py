@@ -26,7 +26,11 @@ def _keys(records):
     keys = []
     for item in records:
         fields = item["fields"]
-        key = fields.get("slug") or fields.get("ref") or (fields["case"][0], fields["company"][0])
+        key = fields.get("slug") or fields.get("ref")
+        if key is None and fields.get("case"):  # an organisation's role in a case
+            key = (fields["case"][0], fields["company"][0])
+        elif key is None:  # a glossary entry is named by its wording in the source
+            key = fields["source"]
         keys.append((item["model"], key))
     return keys
 

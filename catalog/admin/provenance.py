@@ -66,9 +66,16 @@ class SourceAdmin(CatalogueAdmin):
         (None, {"fields": ["publication", "title", "title_en", "slug", "language", "url"]}),
         (
             _("People and date"),
-            {"fields": ["author", "editor", "contributors", ("published_on", "date_precision")]},
+            {
+                "fields": [
+                    "author",
+                    "editor",
+                    ("contributors", "contributors_zh"),
+                    ("published_on", "date_precision"),
+                ]
+            },
         ),
-        (_("Note"), {"fields": ["note"]}),
+        (_("Note"), {"fields": ["note", "note_zh"]}),
     ]
 
     def get_queryset(self, request):

@@ -49,7 +49,15 @@ class Source(Timestamped):
     title_en = models.CharField(_("title (English, translation)"), max_length=300, blank=True)
     author = models.CharField(_("author"), max_length=200, blank=True)
     editor = models.CharField(_("editor"), max_length=200, blank=True)
-    contributors = models.CharField(_("other contributors"), max_length=300, blank=True)
+    contributors = models.CharField(
+        _("other contributors (English)"), max_length=300, blank=True
+    )
+    contributors_zh = models.CharField(
+        _("other contributors (Chinese)"),
+        max_length=300,
+        blank=True,
+        help_text=_("As the source credits them, for Chinese pages."),
+    )
     published_on = models.DateField(_("publication date"), null=True, blank=True)
     date_precision = models.CharField(
         _("date precision"), max_length=10, choices=DatePrecision.choices, blank=True
@@ -58,7 +66,8 @@ class Source(Timestamped):
         _("language"), max_length=20, help_text=_("BCP 47 tag, e.g. zh-Hant or zh-Hans.")
     )
     url = models.URLField(_("URL"), blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note (English)"), blank=True)
+    note_zh = models.TextField(_("note (Chinese)"), blank=True)
 
     history = CatalogueHistory()
     objects = SlugManager()
