@@ -49,9 +49,7 @@ class Source(Timestamped):
     title_en = models.CharField(_("title (English, translation)"), max_length=300, blank=True)
     author = models.CharField(_("author"), max_length=200, blank=True)
     editor = models.CharField(_("editor"), max_length=200, blank=True)
-    contributors = models.CharField(
-        _("other contributors (English)"), max_length=300, blank=True
-    )
+    contributors = models.CharField(_("other contributors (English)"), max_length=300, blank=True)
     contributors_zh = models.CharField(
         _("other contributors (Chinese)"),
         max_length=300,
