@@ -129,7 +129,7 @@ class Response:
         return self.body.decode("utf-8", "replace")
 
 
-def request(port, path, *, method="GET", body=None, headers=None, timeout=30):
+def request(port, path, *, method="GET", body=None, headers=None, timeout=90):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request(

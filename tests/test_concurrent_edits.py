@@ -24,6 +24,7 @@ pytestmark = pytest.mark.smoke
 EDITORS = 8
 SAVES = 25
 READERS = 32
+SAVE_TIMEOUT_S = 90
 READER_PAGES = ["/", "/companies/", "/cases/", "/sectors/", "/search/?q=AI"]
 
 
@@ -79,7 +80,8 @@ def test_eight_editors_and_thirty_two_readers_lose_nothing(tmp_path):
                 fields["_save"] = "Save"
                 started = time.perf_counter()
                 try:
-                    response = session.post(path, fields)
+                    # A save may wait for the others' (SQLite's busy timeout): give it that long.
+                    response = session.post(path, fields, timeout=SAVE_TIMEOUT_S)
                     ok = response.status == 302 and "/change/" not in response.headers["Location"]
                     detail = (response.status, live_server.first_error(response.text))
                 except OSError as exc:
