@@ -93,10 +93,10 @@ def test_browse_filter_open_a_company_and_its_case(live_catalogue, page, screens
     citation.locator("summary").click()
     assert quote.is_visible()
     assert len(quote.inner_text().strip()) > 5
-    href = citation.locator("figcaption a").get_attribute("href")
+    href = citation.locator("figcaption a:not(.report-link)").get_attribute("href")
     assert re.fullmatch(r"/sources/[\w-]+/passages/[\w-]+/", href)
     # The passage's address opens its source at the passage.
-    citation.locator("figcaption a").click()
+    citation.locator("figcaption a:not(.report-link)").click()
     page.wait_for_url(re.compile(r"/sources/[\w-]+/(\?page=\d+)?#citation-[\w-]+$"))
     ref = href.rstrip("/").rsplit("/", 1)[1]
     assert page.locator(f"#citation-{ref}").is_visible()
