@@ -167,12 +167,11 @@ class ErrorReportForm(forms.ModelForm):
         found = concern(self.cleaned_data.get("page"), self.cleaned_data.get("citation"), user)
         report.page = found.page
         if found.record is not None:
-            # Read afresh, not from the content-type cache: a report is rare, and a cached id
-            # outlives the rows when a database is emptied and filled again (test runs do).
-            options = found.record._meta
-            report.record_type = ContentType.objects.get(
-                app_label=options.app_label, model=options.model_name
-            )
+            # Looked up afresh (made if missing), not from the content-type cache: a report is
+            # rare, and a cached id outlives the rows when a database is emptied and filled
+            # again (test runs do).
+            ContentType.objects.clear_cache()
+            report.record_type = ContentType.objects.get_for_model(found.record)
             report.record_id = found.record.pk
         if found.citation is not None:
             report.citation = found.citation
