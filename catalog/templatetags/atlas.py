@@ -101,3 +101,41 @@ def language_name(code):
 def zh_script():
     """The script Chinese text is converted to on this page; "" where it is shown as stored."""
     return chinese.script() or ""
+
+
+# A facet list shows this many options (more when a subtree would be cut); the rest fold away
+# under "+ N more" (templates/partials/facet.html).
+FACET_VISIBLE = 8
+
+
+@register.simple_tag
+def facet_parts(facet):
+    """``facet``'s options split into those always shown and those folded under "+ N more":
+    {"shown", "folded", "open"}. The split falls between two top-level options, so that a
+    subtree stays whole; ``open`` when a folded option is selected."""
+    options = list(facet.options)
+    cut = len(options)
+    if len(options) > FACET_VISIBLE + 2:  # folding one or two options saves nothing
+        cut = FACET_VISIBLE
+        while cut < len(options) and options[cut].depth > 0:
+            cut += 1
+    folded = options[cut:]
+    return {
+        "shown": options[:cut],
+        "folded": folded,
+        "open": any(option.selected for option in folded),
+    }
+
+
+@register.filter
+def option_terms(option):
+    """What the facet filter box (static/js/filters.js) matches an option against: its English
+    label and its Chinese label in both scripts, lower case."""
+    terms = [option.label]
+    if option.label_zh:
+        terms += [
+            option.label_zh,
+            chinese.render(option.label_zh, chinese.HANS),
+            chinese.render(option.label_zh, chinese.HANT),
+        ]
+    return " ".join(dict.fromkeys(terms)).lower()

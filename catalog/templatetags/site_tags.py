@@ -11,6 +11,9 @@ register = template.Library()
 HREFLANG = {"en": "en", "zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
 
 
+SHORT_NAMES = {"en": "EN", "zh-hans": "简", "zh-hant": "繁"}
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context):
     """One entry per configured language: its name in itself, URL of this page, and if current."""
@@ -24,6 +27,8 @@ def language_links(context):
             {
                 "code": code,
                 "name": info["name_local"],
+                # What a narrow header shows: EN, 简, 繁 (the full name stays the link's name).
+                "short": SHORT_NAMES.get(code, code.upper()),
                 "url": translate_url(path, code),
                 "current": code == current,
             }
