@@ -461,9 +461,26 @@ def tables():
             "Statements",
             "What people said, as the sources give it.",
             public_quotes,
-            columns(Quote, "ref", "person", "kind", "text_zh", "text_en", "sort_order"),
+            columns(
+                Quote,
+                "ref",
+                "person",
+                "kind",
+                "text_zh",
+                "text_en",
+                "speakers_zh",
+                "speakers_en",
+                "sort_order",
+            ),
             ["ref"],
             [fk("person", "people")],
+        ),
+        link(
+            "quote_also_attributed",
+            "Other people a statement is attributed to",
+            Quote.also_attributed.through,
+            ("quote", "quote", "quotes"),
+            ("person", "person", "people"),
         ),
         *(
             link(

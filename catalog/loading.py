@@ -1,9 +1,11 @@
 """Loading the catalogue's JSON fixtures: all files in one transaction, idempotently.
 
 Records name each other by natural keys (slugs and refs), so a fixture needs no database ids and
-loading it again finds the rows it made before. A record whose fields and relations already match
-the database is left untouched; a changed one is updated; a new one is created. Any error rolls
-back everything and names the file and the record at fault.
+loading it again finds the rows it made before. A foreign key names a record read before it; a
+many-to-many link may also name one read after it (a statement shared with a person listed later).
+A record whose fields and relations already match the database is left untouched; a changed one is
+updated; a new one is created. Any error rolls back everything and names the file and the record
+at fault.
 
 A record whose latest version in the history was made by a person (an edit in the admin, a draft,
 a restored version) is kept as the editor left it, and reported, unless ``overwrite_edits`` is
@@ -185,6 +187,15 @@ class _Table:
         return self._links[name]
 
 
+@dataclass(frozen=True)
+class _Later:
+    """A many-to-many link's natural key, resolved once the record it names has been read."""
+
+    model: type
+    key: object
+    name: str
+
+
 @dataclass(eq=False)
 class _Write:
     """A record to write: its instance, links, where it comes from and why."""
@@ -204,6 +215,7 @@ class _Loader:
         self.tables = {}
         self.writes = []
         self.seen = {}  # (model, natural key) -> where the load met it
+        self.later = []  # records whose many-to-many links wait for a later record
 
     def table(self, model):
         if model not in self.tables:
@@ -232,7 +244,7 @@ class _Loader:
             if isinstance(model_field, models.ManyToManyField):
                 if not isinstance(value, list):
                     raise _Problem(f"{name}: a list of natural keys is expected")
-                links[name] = [self.find(model_field.related_model, key, name) for key in value]
+                links[name] = [_Later(model_field.related_model, key, name) for key in value]
             elif _is_foreign_key(model_field):
                 target = None
                 if value is not None:
@@ -251,10 +263,52 @@ class _Loader:
         if (model, key) in self.seen:
             raise _Problem(f"the same record as {self.seen[model, key]}")
         self.seen[model, key] = where.split(" (", 1)[0]
+        try:
+            links = self._resolve(links)
+        except _Problem:
+            # A many-to-many link may name a record that comes later in the fixtures (a statement
+            # shared with someone listed after its first person): decided once all are read.
+            if table.by_key.get(key) is None:
+                table.by_key[key] = instance  # what a later foreign key finds meanwhile
+            self.later.append((instance, links, where, reason, len(self.writes)))
+            self.writes.append(None)  # its place: rows are written in fixture order
+            return
+        self._decide(instance, links, where, reason)
+
+    def _resolve(self, links):
+        return {
+            name: [self.find(t.model, t.key, t.name) if isinstance(t, _Later) else t for t in rows]
+            for name, rows in links.items()
+        }
+
+    def read_later(self):
+        """The records whose links named a record read after them, now that all are read."""
+        for instance, links, where, reason, slot in self.later:
+            try:
+                self._decide(instance, self._resolve(links), where, reason, slot)
+            except _Problem as exc:
+                raise FixtureError(f"{where}: {exc}") from exc
+        self.later = []
+        self.writes = [write for write in self.writes if write is not None]
+
+    def _queue(self, write, slot):
+        if slot is None:
+            self.writes.append(write)
+        else:
+            self.writes[slot] = write
+
+    def _decide(self, instance, links, where, reason, slot=None):
+        """Whether the record read is new, unchanged, changed or kept as an editor left it."""
+        model = type(instance)
+        table = self.table(model)
+        key = instance.natural_key()
+        label = model._meta.label_lower
         stored = table.by_key.get(key)
+        if stored is instance:
+            stored = None  # new, put there while its links waited
         if stored is None:
             table.by_key[key] = instance
-            self.writes.append(_Write(instance, links, where, reason, is_new=True))
+            self._queue(_Write(instance, links, where, reason, is_new=True), slot)
             return
         instance.pk = stored.pk
         if self._same(instance, links, stored, table):
@@ -271,7 +325,7 @@ class _Loader:
         table.stored[instance.pk] = instance
         instance._state.adding = False
         instance._state.db = self.using
-        self.writes.append(_Write(instance, links, where, reason, is_new=False))
+        self._queue(_Write(instance, links, where, reason, is_new=False), slot)
 
     def find(self, model, key, name):
         """The row (stored or new in this load) a natural key names."""
@@ -525,6 +579,7 @@ def load_files(files, using=DEFAULT_DB_ALIAS, overwrite_edits=False):
                     loader.read(record, reason, where)
                 except _Problem as exc:
                     raise FixtureError(f"{where}: {exc}") from exc
+        loader.read_later()
         try:
             loader.write()
         except FixtureError:

@@ -50,10 +50,14 @@ class QuoteAdmin(CatalogueAdmin):
     search_fields = ["text_zh", "text_en", "ref"]
     related_search_text = ("person__search_text",)
     list_select_related = ["person"]
-    autocomplete_fields = ["person", "companies", "cases", "sectors", "policies"]
+    autocomplete_fields = ["person", "also_attributed", "companies", "cases", "sectors", "policies"]
     inlines = [CitationInline]
     fieldsets = [
         (None, {"fields": ["person", "kind", "text_zh", "text_en"]}),
+        (
+            _("A statement of several people"),
+            {"fields": ["also_attributed", "speakers_zh", "speakers_en"]},
+        ),
         (_("What it is about"), {"fields": ["companies", "cases", "sectors", "policies"]}),
         (_("Reference and order"), {"fields": ["ref", "sort_order"]}),
     ]

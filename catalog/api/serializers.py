@@ -268,10 +268,26 @@ class RegionSerializer(TreeNodeSerializer):
 class QuoteSerializer(CitedSerializer):
     api_url = ApiUrlField("api:quote-detail", lookup="ref")
     person = NamedRef(read_only=True)
+    also_attributed = NamedRef(
+        many=True,
+        read_only=True,
+        help_text="Others the source gives the same statement to, besides the first person.",
+    )
 
     class Meta:
         model = models.Quote
-        fields = ["ref", "api_url", "person", "kind", "text_zh", "text_en", "citations"]
+        fields = [
+            "ref",
+            "api_url",
+            "person",
+            "also_attributed",
+            "speakers_zh",
+            "speakers_en",
+            "kind",
+            "text_zh",
+            "text_en",
+            "citations",
+        ]
 
 
 SUBJECTS = ("case", "company", "policy", "region", "sector")

@@ -7,13 +7,19 @@ is answered ``400`` with the reason. The API shows the published catalogue only.
 """
 
 import django_filters
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.pagination import PageNumberPagination
 
 from .. import filters, models
-from ..datapackage import public_citations, public_companies, public_figures, public_quotes
+from ..datapackage import (
+    public_citations,
+    public_companies,
+    public_figures,
+    public_people,
+    public_quotes,
+)
 from ..models.provenance import cited
 from . import serializers
 
@@ -146,13 +152,20 @@ class RegionViewSet(CatalogueViewSet):
 
 
 class QuoteFilter(django_filters.FilterSet):
-    person = django_filters.CharFilter(field_name="person__slug", label="Person's slug")
+    person = django_filters.CharFilter(
+        method="filter_person", label="Person's slug (theirs alone or shared with others)"
+    )
     case = django_filters.CharFilter(field_name="cases__slug", label="Case's slug", distinct=True)
     theme = django_filters.CharFilter(method="filter_theme", label="Theme's slug")
 
     class Meta:
         model = models.Quote
         fields = ["kind"]
+
+    def filter_person(self, queryset, name, value):
+        """The person's statements, with those the source gives to them and others at once."""
+        shared = models.Quote.also_attributed.through.objects.filter(person__slug=value)
+        return queryset.filter(Q(person__slug=value) | Q(pk__in=shared.values("quote")))
 
     def filter_theme(self, queryset, name, value):
         """The statements that support a published theme."""
@@ -171,7 +184,10 @@ class QuoteViewSet(CatalogueViewSet):
         return (
             public_quotes()
             .select_related("person")
-            .prefetch_related(cited())
+            .prefetch_related(
+                cited(),
+                Prefetch("also_attributed", queryset=public_people().order_by("name_en")),
+            )
             .order_by("person__name_en", "sort_order", "pk")
         )
 

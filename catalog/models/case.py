@@ -79,7 +79,7 @@ class CaseQuerySet(SearchableQuerySet, PublishableQuerySet):
         """A case's page: organisations and roles, figures, quotes, policies, all cited."""
         from .company import Company
         from .metric import Metric
-        from .people import Person, Quote
+        from .people import Person, Quote, co_speakers
         from .policy import Policy
         from .provenance import cited
 
@@ -98,7 +98,7 @@ class CaseQuerySet(SearchableQuerySet, PublishableQuerySet):
                 "quotes",
                 queryset=Quote.objects.filter(person__in=Person.objects.visible_to(user))
                 .select_related("person")
-                .prefetch_related(cited()),
+                .prefetch_related(cited(), co_speakers(user)),
             ),
             models.Prefetch("policies", queryset=Policy.objects.visible_to(user)),
         )

@@ -19,32 +19,41 @@ from .common import (
 class PersonQuerySet(SearchableQuerySet, PublishableQuerySet):
     def for_list(self):
         """The people list: organisation for each entry, statements counted."""
-        return self.select_related("organisation").annotate(quote_count=count_of(Quote, "person"))
+        return self.select_related("organisation").annotate(
+            quote_count=count_of(Quote, "person") + count_of(Quote, "also_attributed")
+        )
 
     def for_detail(self, user):
-        """A person's page: organisation, statements with what they concern, all cited."""
+        """A person's page: organisation, statements (their own and those the source gives to
+        several people at once) with what they concern, all cited."""
         from .case import Case
         from .company import Company
         from .policy import Policy
         from .provenance import cited
 
+        def statements(lookup):
+            return models.Prefetch(
+                lookup,
+                queryset=Quote.objects.select_related("person").prefetch_related(
+                    cited(),
+                    co_speakers(user),
+                    "sectors",
+                    models.Prefetch("companies", queryset=Company.objects.visible_to(user)),
+                    models.Prefetch("cases", queryset=Case.objects.visible_to(user)),
+                    models.Prefetch("policies", queryset=Policy.objects.visible_to(user)),
+                ),
+            )
+
         return (
             self.visible_to(user)
             .select_related("organisation")
-            .prefetch_related(
-                cited(),
-                models.Prefetch(
-                    "quotes",
-                    queryset=Quote.objects.prefetch_related(
-                        cited(),
-                        "sectors",
-                        models.Prefetch("companies", queryset=Company.objects.visible_to(user)),
-                        models.Prefetch("cases", queryset=Case.objects.visible_to(user)),
-                        models.Prefetch("policies", queryset=Policy.objects.visible_to(user)),
-                    ),
-                ),
-            )
+            .prefetch_related(cited(), statements("quotes"), statements("shared_quotes"))
         )
+
+
+def co_speakers(user):
+    """A Prefetch of the other people a statement is attributed to, those ``user`` may see."""
+    return models.Prefetch("also_attributed", queryset=Person.objects.visible_to(user))
 
 
 class Person(Searchable, Publishable):
@@ -121,10 +130,28 @@ class Quote(Searchable, Timestamped):
     policies = models.ManyToManyField(
         "catalog.Policy", verbose_name=_("policies"), blank=True, related_name="quotes"
     )
+    also_attributed = models.ManyToManyField(
+        Person,
+        verbose_name=_("also attributed to"),
+        blank=True,
+        related_name="shared_quotes",
+        help_text=_(
+            "When the source gives one statement to several people at once: the others, besides "
+            "the first person. It shows on each of their pages."
+        ),
+    )
+    speakers_zh = models.CharField(
+        _("speakers as the source words them"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a statement of several people, for example 劉世錦、賈康等多位專家."),
+    )
+    speakers_en = models.CharField(_("speakers (English)"), max_length=250, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
     history = CatalogueHistory(
-        m2m_fields=["companies", "cases", "sectors", "policies"], excluded_fields=["search_text"]
+        m2m_fields=["companies", "cases", "sectors", "policies", "also_attributed"],
+        excluded_fields=["search_text"],
     )
     objects = RefManager()
 
@@ -147,4 +174,4 @@ class Quote(Searchable, Timestamped):
         return (self.ref,)
 
     def search_fields(self):
-        return [self.text_zh, self.text_en]
+        return [self.text_zh, self.text_en, self.speakers_zh, self.speakers_en]

@@ -39,7 +39,7 @@ class PolicyQuerySet(SearchableQuerySet, PublishableQuerySet):
         from .case import Case
         from .company import Company
         from .metric import Metric
-        from .people import Person, Quote
+        from .people import Person, Quote, co_speakers
         from .provenance import cited
 
         return self.visible_to(user).prefetch_related(
@@ -53,7 +53,7 @@ class PolicyQuerySet(SearchableQuerySet, PublishableQuerySet):
                 "quotes",
                 queryset=Quote.objects.filter(person__in=Person.objects.visible_to(user))
                 .select_related("person")
-                .prefetch_related(cited()),
+                .prefetch_related(cited(), co_speakers(user)),
             ),
         )
 
@@ -77,7 +77,14 @@ class Policy(Searchable, Publishable):
         help_text=_("For example 工業和資訊化部等七部委 when not every body is named."),
     )
     issuer_note_en = models.CharField(_("issuer (English)"), max_length=250, blank=True)
-    level = models.CharField(_("level"), max_length=12, choices=PolicyLevel.choices, db_index=True)
+    level = models.CharField(
+        _("level"),
+        max_length=12,
+        choices=PolicyLevel.choices,
+        blank=True,
+        db_index=True,
+        help_text=_("Left empty when the source does not say who issued it or at what level."),
+    )
     issued_on = models.DateField(_("date"), null=True, blank=True, db_index=True)
     date_precision = models.CharField(
         _("date precision"), max_length=10, choices=DatePrecision.choices, blank=True

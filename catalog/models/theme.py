@@ -24,7 +24,7 @@ class ThemeQuerySet(SearchableQuerySet, PublishableQuerySet):
         them, each cited."""
         from .case import Case
         from .metric import Metric
-        from .people import Person, Quote
+        from .people import Person, Quote, co_speakers
         from .policy import Policy
         from .provenance import cited
 
@@ -49,7 +49,7 @@ class ThemeQuerySet(SearchableQuerySet, PublishableQuerySet):
                 "quotes",
                 queryset=Quote.objects.filter(person__in=people)
                 .select_related("person")
-                .prefetch_related(cited())
+                .prefetch_related(cited(), co_speakers(user))
                 .order_by("sort_order", "pk"),
             ),
             models.Prefetch(

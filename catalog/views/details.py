@@ -27,6 +27,7 @@ from ..models import (
     Source,
     shows_drafts,
 )
+from ..models.people import co_speakers
 from ..models.provenance import cited
 
 # A related list on a detail page shows at most this many rows, then links to the list page
@@ -65,7 +66,7 @@ def _statements(user, **where):
     return (
         Quote.objects.filter(person__in=Person.objects.visible_to(user), **where)
         .select_related("person")
-        .prefetch_related(cited())
+        .prefetch_related(cited(), co_speakers(user))
         .order_by("-pk")
     )
 
@@ -205,7 +206,10 @@ def policy_detail(request, slug):
 
 def person_detail(request, slug):
     person = get_object_or_404(Person.objects.for_detail(request.user), slug=slug)
-    quotes = list(person.quotes.all())
+    # Their own statements and those the source gives to several people at once, in order.
+    quotes = sorted(
+        [*person.quotes.all(), *person.shared_quotes.all()], key=lambda q: (q.sort_order, q.ref)
+    )
     context = {
         "person": person,
         "organisation": _visible(person.organisation, request.user),
