@@ -3,6 +3,7 @@ Chinese text as the page's readers read it."""
 
 from django import template
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from .. import charts, chinese
 
@@ -139,3 +140,67 @@ def option_terms(option):
             chinese.render(option.label_zh, chinese.HANT),
         ]
     return " ".join(dict.fromkeys(terms)).lower()
+
+
+# What a passage supports, when the fact does not say (templates/partials/citations.html).
+CITED_FOR = (
+    ("metric_id", _("a figure")),
+    ("funding_round_id", _("a funding round")),
+    ("investment_id", _("an investment")),
+    ("quote_record_id", _("a statement")),
+    ("person_id", _("a person")),
+)
+
+
+class PagePassages:
+    """The passages quoted on one page, in the order they first appear. A passage (one source,
+    one verbatim text) is quoted in full once; each later fact it supports links to it, and the
+    page's Sources section lists what it supports."""
+
+    def __init__(self):
+        self.passages = {}
+
+    def add(self, citation, about):
+        key = (citation.source_id, citation.quote.strip())
+        passage = self.passages.get(key)
+        first = passage is None
+        if first:
+            number = len(self.passages) + 1
+            passage = {
+                "number": number,
+                "anchor": f"passage-{number}",
+                "citation": citation,
+                "uses": [],
+            }
+            self.passages[key] = passage
+        if not about:
+            about = next((label for name, label in CITED_FOR if getattr(citation, name, None)), "")
+        use = {"anchor": f"{passage['anchor']}-use-{len(passage['uses']) + 1}", "about": about}
+        passage["uses"].append(use)
+        return {"citation": citation, "first": first, "passage": passage, "use": use}
+
+    def repeated(self):
+        """The passages that support more than one fact on the page."""
+        return [passage for passage in self.passages.values() if len(passage["uses"]) > 1]
+
+
+def _page_passages(context):
+    # Kept in the context's bottom layer, which every include of the page shares.
+    bottom = context.dicts[0]
+    if "_page_passages" not in bottom:
+        bottom["_page_passages"] = PagePassages()
+    return bottom["_page_passages"]
+
+
+@register.simple_tag(takes_context=True)
+def page_passages(context, citations, about=""):
+    """``citations`` of one fact, each marked with whether its passage is quoted here for the
+    first time on the page: [{citation, first, passage, use}]. ``about``: what the fact is."""
+    registry = _page_passages(context)
+    return [registry.add(citation, about) for citation in citations]
+
+
+@register.simple_tag(takes_context=True)
+def repeated_passages(context):
+    """The passages of the page that support more than one of its facts, each with its uses."""
+    return _page_passages(context).repeated()

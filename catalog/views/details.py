@@ -125,9 +125,38 @@ def _filtered_lists(name, slug, *lists):
     return {key: f"{reverse(names[key])}?{query.urlencode()}" for key in lists}
 
 
+def _says_something(funding_round):
+    """Whether a funding round has a date, an amount or an investor to show."""
+    return bool(
+        funding_round.date_display
+        or funding_round.amount_disclosed
+        or funding_round.investments.all()
+    )
+
+
+def _one_per_passage(citations):
+    """``citations`` with one row per passage (source and verbatim text), in order."""
+    passages = {}
+    for citation in citations:
+        passages.setdefault((citation.source_id, citation.quote.strip()), citation)
+    return list(passages.values())
+
+
+def _shared_passage(citation_lists):
+    """The citations of several facts, one per passage, when they all rest on one passage and
+    the same one; else an empty list."""
+    lists = [list(citations) for citations in citation_lists]
+    shared = _one_per_passage(c for citations in lists for c in citations)
+    if len(shared) == 1 and all(lists):
+        return shared
+    return []
+
+
 def company_detail(request, slug):
     company = get_object_or_404(Company.objects.for_detail(request.user), slug=slug)
     rounds = list(company.funding_rounds.all())
+    # Rounds the source names with nothing more (no date, amount or investor) share one line.
+    bare_rounds = [r for r in rounds if not _says_something(r)]
     metrics = list(company.metrics.all())
     quotes = _first(_statements(request.user, companies=company))
     people = _first(
@@ -147,7 +176,13 @@ def company_detail(request, slug):
         "company": company,
         "case_roles": _first(roles, case_list),
         "parent": _visible(company.parent, request.user),
-        "rounds": rounds,
+        "rounds": [r for r in rounds if _says_something(r)],
+        "bare_rounds": bare_rounds,
+        # Investors named without a round, all from one passage: the passage is given once.
+        "loose_citations": _shared_passage(
+            i.citations.all() for i in company.investments_without_round
+        ),
+        "bare_round_citations": _one_per_passage(c for r in bare_rounds for c in r.citations.all()),
         "metrics": metrics,
         "quotes": quotes,
         "people": people,
