@@ -45,7 +45,7 @@ CHANGZHOU_BIOLOGY_FIRMS = {
     "sangao-biology",
 }
 
-# The records this corrections touched, whose English is checked for the old wording.
+# Every kind of record with English text, checked for the wording the corrections removed.
 CORRECTED_MODELS = (
     models.Company,
     models.Case,
@@ -53,6 +53,13 @@ CORRECTED_MODELS = (
     models.Citation,
     models.Metric,
     models.Sector,
+    models.Region,
+    models.FundingRound,
+    models.Investment,
+    models.Policy,
+    models.Person,
+    models.Quote,
+    models.Theme,
 )
 
 
