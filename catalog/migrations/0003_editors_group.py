@@ -9,9 +9,14 @@ from catalog.admin.roles import EDITORS_GROUP, sync_editors_group
 def create_editors_group(apps, schema_editor):
     # Permissions are normally created after all migrations; make sure they exist now.
     for app_config in apps.get_app_configs():
+        # create_permissions skips an app without models_module (as a migration's app states
+        # are); the previous value is put back, since ``apps`` may be the live registry.
+        previous = getattr(app_config, "models_module", None)  # a migration's stub has none
         app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = previous
     sync_editors_group(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 

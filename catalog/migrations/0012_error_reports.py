@@ -16,9 +16,13 @@ def let_editors_moderate(apps, schema_editor):
     from catalog.admin.roles import EDITORS_GROUP
 
     app_config = apps.get_app_config("catalog")
+    # As in 0003: the previous value is put back, since ``apps`` may be the live registry.
+    previous = getattr(app_config, "models_module", None)  # a migration's stub has none
     app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    try:
+        create_permissions(app_config, apps=apps, verbosity=0)
+    finally:
+        app_config.models_module = previous
     group = apps.get_model("auth", "Group").objects.filter(name=EDITORS_GROUP).first()
     if group is None:
         return

@@ -23,13 +23,6 @@ def editor(transactional_db):
     return user
 
 
-# Known problem: in a whole-suite run, after another transactional test in the same process, the
-# catalogue's permission rows are missing when this test's editor is made, so the editor does not
-# see the queue; alone (and with tests/test_reports.py) it passes. The queue itself is covered by
-# tests/test_reports.py. Not strict: it counts when it passes.
-@pytest.mark.xfail(
-    strict=False, reason="permission rows missing after an earlier flush in a full run"
-)
 def test_a_reader_reports_an_error_and_an_editor_accepts_it(
     live_server, page, screenshot, editor, monkeypatch
 ):
