@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.db import connections
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
 
-from . import models
+from . import models, tree_index
 from .search import normalise
 
 FACET_LIMIT = 30
@@ -136,6 +136,23 @@ def _selected(filterset, name):
 def tree_counts(queryset, relation, nodes):
     """node pk -> how many rows of ``queryset`` link (through ``relation``, a foreign key or a
     many-to-many field) to the node or to a node below it, each row once: one query.
+
+    The (row, node) pairs are stored, one for the node linked and one for each node above it
+    (catalog/tree_index.py): the rows' pairs are counted per node, without an ORDER BY. A link
+    the table does not cover is counted by joining the tree once per level (``_walked_counts``).
+    """
+    code = tree_index.relation_code(queryset.model, relation)
+    if code is None:
+        return _walked_counts(queryset, relation, nodes)
+    connection = connections[queryset.db]
+    ids_sql, ids_params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(tree_index.counts_sql(connection, code, ids_sql), ids_params)
+        return dict(cursor.fetchall())
+
+
+def _walked_counts(queryset, relation, nodes):
+    """``tree_counts`` from the link rows and the tree alone.
 
     Each link row stands for its node and, joined to the tree table once per level, for each
     node above it; the distinct (row, node) pairs are then counted per node. The depth of the
@@ -396,11 +413,16 @@ class Flags(Counted):
 
 @dataclass(frozen=True)
 class YesNo(Counted):
-    """A yes/no facet: the filter's own method tells the rows of "yes" apart."""
+    """A yes/no facet: the filter's own method tells the rows of "yes" apart, or ``yes`` (a
+    function returning the condition on a row, the same rows): then each row is tested once,
+    instead of being looked up among all the rows the filter's method gives."""
 
+    yes: object = None
     multiple = False
 
     def conditions(self, filterset, queryset, name):
+        if self.yes is not None:
+            return {"yes": self.yes(), "all": Q()}
         apply = filterset.filters[name].method
         method = getattr(filterset, apply) if isinstance(apply, str) else apply
         yes = method(queryset, name, "yes")

@@ -304,7 +304,7 @@ class CompanyFilter(FacetedFilterSet):
         django_filters.ChoiceFilter(
             label=_("Has funding rounds"), choices=YES_NO, method="filter_funding"
         ),
-        YesNo(),
+        YesNo(lambda: Q(pk__in=models.FundingRound.objects.values("company"))),
     )
     sort = sort_filter(
         {
@@ -384,7 +384,7 @@ class CaseFilter(FacetedFilterSet):
         django_filters.ChoiceFilter(
             label=_("Has figures"), choices=YES_NO, method="filter_metrics"
         ),
-        YesNo(),
+        YesNo(lambda: Q(pk__in=models.Metric.objects.values("case"))),
     )
     theme = faceted(
         SlugMultipleFilter(label=_("Theme"), queryset=visible_themes, method="filter_theme"),

@@ -30,7 +30,7 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, models, transaction
 from django.db.models.signals import pre_save
 from django.utils import timezone
 
-from catalog import chinese
+from catalog import chinese, tree_index
 from catalog.cache import bump_catalogue_version
 from catalog.models.common import record_version
 
@@ -587,6 +587,8 @@ def load_files(files, using=DEFAULT_DB_ALIAS, overwrite_edits=False):
         except Exception as exc:  # any database error the record checks did not foresee
             raise FixtureError(f"writing the catalogue: {exc}") from exc
         _refresh_search_text(report, using)
+        if report.changes:  # bulk inserts send no signals: the tree counts' table made again
+            tree_index.rebuild(using)
     if report.changes:  # bulk inserts send no post_save: cached pages must go stale all the same
         bump_catalogue_version(using)
     return report

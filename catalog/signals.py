@@ -4,6 +4,7 @@ from django.dispatch import receiver
 from . import (
     chinese,
     search_index,  # noqa: F401 - its receivers (the search index after migrate)
+    tree_index,
 )
 from .cache import bump_catalogue_version
 from .models import GlossaryEntry
@@ -61,3 +62,71 @@ def glossary_changed(sender, instance, using, raw=False, **kwargs):
     words = {word for word in words | {normalise(instance.source)} if word}
     if words:
         refresh_search_text(using, containing=sorted(words))
+
+
+# --- The rows under each tree node (catalog/tree_index.py) ----------------------------------------
+
+
+def _tree_models():
+    from .models import Region, Sector
+
+    return (Sector, Region)
+
+
+@receiver(m2m_changed)
+def tree_links_changed(sender, instance, action, reverse, pk_set, using, **kwargs):
+    """A case's, organisation's or policy's sectors or regions changed: its pairs made again
+    (from the node's side, those of the rows added or removed; all of them after a clear)."""
+    if not action.startswith("post_"):
+        return
+    codes = tree_index.codes_for_through(sender)
+    if not codes:
+        return
+    if not reverse:
+        tree_index.rebuild(using, codes, [instance.pk])
+    elif pk_set:
+        tree_index.rebuild(using, codes, pk_set)
+    else:
+        tree_index.rebuild(using, codes)
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def tree_link_row_changed(sender, instance, using, **kwargs):
+    """A link row written or deleted by itself (not through the many-to-many manager)."""
+    codes = tree_index.codes_for_through(sender)
+    if codes:
+        field = tree_index.link(codes[0])[1]
+        tree_index.rebuild(using, codes, [getattr(instance, field)])
+
+
+@receiver(post_save)
+def tree_row_saved(sender, instance, using, created=False, **kwargs):
+    """An organisation's region is a foreign key: its pair made again when it is saved."""
+    for code in tree_index.codes_for_model(sender):
+        if not tree_index.link_is_many_to_many(code):
+            tree_index.rebuild(using, [code], [instance.pk])
+
+
+@receiver(post_delete)
+def tree_row_deleted(sender, instance, using, **kwargs):
+    tree_index.forget(using, tree_index.codes_for_model(sender), [instance.pk])
+
+
+@receiver(pre_save)
+def tree_node_moving(sender, instance, raw=False, **kwargs):
+    """Whether a sector or region is getting another parent (read before it is saved)."""
+    if sender not in _tree_models() or instance.pk is None:
+        return
+    old = sender._base_manager.filter(pk=instance.pk).values_list("parent_id", flat=True).first()
+    instance._tree_moved = old != instance.parent_id
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def tree_node_changed(sender, instance, using, **kwargs):
+    """A node moved or deleted: every pair of its tree made again."""
+    if sender not in _tree_models():
+        return
+    if kwargs.get("signal") is post_delete or getattr(instance, "_tree_moved", False):
+        tree_index.rebuild(using, tree_index.codes_for_tree(sender))

@@ -38,6 +38,7 @@ from random import Random
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models.signals import pre_save
 
+from catalog import tree_index
 from catalog.cache import bump_catalogue_version
 from catalog.models import (
     CITATION_TARGET_FIELDS,
@@ -322,6 +323,7 @@ def generate(cases, organisations, seed, *, replace=False, using=DEFAULT_DB_ALIA
             say(f"deleted {report.deleted:,} rows of the earlier synthetic data")
         writer = _Writer(using, report.rows)
         _Generator(Random(seed), writer, using, say).run(cases, organisations, seed)
+        tree_index.rebuild(using)  # bulk inserts send no signals
         # Bulk inserts and plain deletes send no post_save: cached pages go stale all the same.
         bump_catalogue_version(using)
     report.seconds = time.monotonic() - started
@@ -384,6 +386,7 @@ def delete_synthetic(using=DEFAULT_DB_ALIAS):
             for statement in statements:
                 cursor.execute(statement, [source.pk])
                 deleted += max(cursor.rowcount, 0)
+        tree_index.rebuild(using)
         try:
             connection.check_constraints()
         except IntegrityError as exc:

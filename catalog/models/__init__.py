@@ -9,6 +9,7 @@ from .case import (
     Lever,
     Track,
 )
+from .closure import TreeMembership
 from .common import MAX_YEAR, MIN_YEAR, DatePrecision, shows_drafts
 from .company import Company, CompanyKind
 from .funding import FundingRound, Investment, Stage
@@ -59,5 +60,6 @@ __all__ = [
     "Source",
     "Stage",
     "Theme",
+    "TreeMembership",
     "Track",
 ]
