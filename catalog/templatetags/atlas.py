@@ -204,3 +204,13 @@ def page_passages(context, citations, about=""):
 def repeated_passages(context):
     """The passages of the page that support more than one of its facts, each with its uses."""
     return _page_passages(context).repeated()
+
+
+@register.filter
+def display_name(record):
+    """An organisation's or a person's name in the page's language: the Chinese name in the
+    page's script on Chinese pages, the English name (or the Chinese one) on English pages."""
+    english = getattr(record, "name_en", "")
+    if chinese.script() or not english:
+        return chinese.render(record.name_zh, simplified=getattr(record, "name_zh_hans", ""))
+    return english
