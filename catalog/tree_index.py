@@ -122,8 +122,8 @@ def rebuild(using=DEFAULT_DB_ALIAS, codes=None, rows=None):
                     "UNION SELECT up.row_id, t.parent_id "
                     f"FROM up JOIN {tree} t ON t.id = up.node_id "
                     f"WHERE t.parent_id IS NOT NULL) "
-                    f"SELECT %s, row_id, node_id FROM up",
-                    [*params, code],
+                    f"SELECT {int(code)}, row_id, node_id FROM up",
+                    params,
                 )
 
 
@@ -147,10 +147,18 @@ def forget(using, codes, rows):
                 )
 
 
-def counts_sql(connection, code, ids_sql):
-    """SQL counting, per node, the rows among ``ids_sql`` (a subquery of row ids) under it."""
+def counts_sql(connection, code, ids_sql=None, left_out_sql=None):
+    """SQL counting, per node, the rows under it: those among ``ids_sql`` (a subquery of row
+    ids), or all rows but those of ``left_out_sql``, or all rows."""
     table = connection.ops.quote_name(_table())
+    pairs = f"FROM {table} WHERE relation = {int(code)}"
+    if ids_sql is not None:
+        return f"SELECT node, COUNT(*) {pairs} AND member IN ({ids_sql}) GROUP BY node"
+    if left_out_sql is None:
+        return f"SELECT node, COUNT(*) {pairs} GROUP BY node"
     return (
-        f"SELECT node, COUNT(*) FROM {table} WHERE relation = {int(code)} "
-        f"AND member IN ({ids_sql}) GROUP BY node"
+        "SELECT node, CAST(SUM(n) AS integer) FROM ("
+        f"SELECT node, COUNT(*) AS n {pairs} GROUP BY node UNION ALL "
+        f"SELECT node, -COUNT(*) AS n {pairs} AND member IN ({left_out_sql}) GROUP BY node"
+        ") counted GROUP BY node"
     )
