@@ -187,3 +187,15 @@ def test_a_shared_passage_is_reached_from_each_fact(live_catalogue, page):
     # The passage opens where it is quoted, however folded it was.
     assert page.locator(f"{target} blockquote").first.is_visible()
     shoot(page, "shared-passage-1280")
+
+
+@pytest.mark.parametrize("prefix", ["", "/zh-hant"])
+def test_the_opened_more_menu_stays_on_a_phone_screen(live_catalogue, narrow_page, prefix):
+    narrow_page.goto(f"{live_catalogue.url}{prefix}/cases/")
+    narrow_page.locator(".nav-more summary").click()
+    about = narrow_page.locator(".nav-more a[href$='/about/']")
+    assert about.is_visible()
+    assert narrow_page.evaluate("document.documentElement.scrollWidth") <= 360
+    box = about.bounding_box()
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 360
