@@ -5,6 +5,25 @@ import pytest
 from tests.shared_catalogue import shared
 
 
+def load_tests_named(config):
+    """True when the run names the load tests: a -m or -k expression, or a test file or test
+    given by name (``make test PYTEST_ARGS=tests/test_slow_clients.py``)."""
+    if config.getoption("markexpr") or config.getoption("keyword"):
+        return True
+    return any(arg.partition("::")[0].endswith(".py") for arg in config.args)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The load tests (marked ``load``) put a live server under load for minutes: a run that
+    does not name them (``make test``) leaves them out; ``make test-load`` and CI run them."""
+    if load_tests_named(config):
+        return
+    load = [item for item in items if item.get_closest_marker("load") is not None]
+    if load:
+        config.hook.pytest_deselected(items=load)
+        items[:] = [item for item in items if item.get_closest_marker("load") is None]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database, then the shared catalogue if the first test wants it."""

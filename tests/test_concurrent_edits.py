@@ -19,7 +19,7 @@ import pytest
 from tests import live_server
 from tests.test_production_settings import ROOT
 
-pytestmark = pytest.mark.smoke
+pytestmark = [pytest.mark.smoke, pytest.mark.load]
 
 EDITORS = 8
 SAVES = 25

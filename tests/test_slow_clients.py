@@ -15,7 +15,7 @@ import pytest
 from tests import live_server
 from tests.test_production_settings import ROOT
 
-pytestmark = pytest.mark.smoke
+pytestmark = [pytest.mark.smoke, pytest.mark.load]
 
 TRICKLING = 32
 TRICKLE_EVERY_S = 2.0
