@@ -24,6 +24,7 @@ from tests.browser.conftest import ARTIFACTS
 CASES = ("zhiran-flexible-bci", "dongfang-boiler-serpentine-tube-factory")
 COMPANIES = ("zhiran-medical", "dongfang-boiler")
 THEME = "why-now"
+REGION = "zhejiang"
 LANGUAGES = {"en": "", "zh-hans": "/zh-hans", "zh-hant": "/zh-hant"}
 # axe's rules for WCAG 2.0, 2.1 and 2.2 at levels A and AA.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -142,8 +143,8 @@ def vnu_jar():
 
 def test_new_pages_pass_the_nu_html_checker(catalogue, client, tmp_path):
     """The HTML the site serves for each page (the report form with its errors and the
-    thank-you page, the comparison of two organisations and the empty chooser besides), checked
-    by vnu in one run."""
+    thank-you page, the comparison of two organisations, the empty chooser and the regions' small
+    maps besides), checked by vnu in one run."""
     jar = vnu_jar()
     pages = new_pages()
     report = report_path()
@@ -152,6 +153,9 @@ def test_new_pages_pass_the_nu_html_checker(catalogue, client, tmp_path):
         ("compare-companies-en", f"{reverse('catalog:compare')}?{companies}"),
         ("compare-chooser-en", reverse("catalog:compare")),
         ("report-thanks-en", f"{reverse('catalog:report_thanks')}?page=/cases/{CASES[0]}/"),
+        # The small maps of the regions list and a province's page.
+        ("regions-en", reverse("catalog:region_list")),
+        ("region-en", reverse("catalog:region_detail", args=[REGION])),
     ]
     files = {}
     for name, path in pages:
