@@ -260,10 +260,18 @@ def crawl(client, prefix, limit=600):
     """Every page under ``prefix`` reachable from its home page (pagination included):
     {url: visible text without the marked originals}."""
     pages, queue = {}, [prefix]
+    # The citation downloads and the report form repeat for every record and passage: a sample
+    # of each is read (as in tests/test_reachability.py).
+    sampled = {f"{prefix}{path}": 0 for path in ("cite/", "report/")}
     while queue and len(pages) < limit:
         url = queue.pop(0)
         if url in pages:
             continue
+        kind = next((p for p in sampled if url.startswith(p)), None)
+        if kind is not None:
+            if sampled[kind] >= 12:
+                continue
+            sampled[kind] += 1
         response = client.get(url)
         if response.status_code in (301, 302):
             queue.append(urldefrag(response.url)[0])
