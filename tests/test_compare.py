@@ -32,12 +32,25 @@ def test_two_real_cases_side_by_side_with_their_sources(catalogue, client):
     columns = headers(html)
     assert zhiran.title_en in columns[0]
     assert boiler.title_en in columns[1]
+    quoted = dict(
+        re.findall(
+            r'<figure class="citation__item" id="(passage-\d+)">\s*'
+            r"<blockquote[^>]*>(.*?)</blockquote>",
+            html,
+            re.S,
+        )
+    )
     for case in (zhiran, boiler):
-        for citation in case.citations.all():
-            assert citation.get_absolute_url() in html
-        for metric in case.metrics.all():
-            for citation in metric.citations.all():
-                assert citation.get_absolute_url() in html
+        citations = [*case.citations.all()]
+        citations += [c for metric in case.metrics.all() for c in metric.citations.all()]
+        for citation in citations:
+            # Each fact's passage: quoted with its permanent address, or, when the page quotes
+            # the same passage for an earlier fact, a link to it there.
+            if citation.get_absolute_url() in html:
+                continue
+            anchors = [anchor for anchor, text in quoted.items() if text == citation.quote]
+            assert anchors, citation.ref
+            assert f'href="#{anchors[0]}"' in html, citation.ref
     assert "/companies/zhiran-medical/" in html
     assert html.count("<h1") == 1
 
