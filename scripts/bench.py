@@ -1198,9 +1198,8 @@ def choose_pages():
     from django.db.models import Count, Q
 
     from catalog import models
-    from catalog.views import lists
+    from catalog.query import PER_PAGE as per_page
 
-    per_page = lists.CaseListView.paginate_by
     cases = models.Case.objects.published()
     pages = [
         Page("static", "Static CSS file", "static", staticfiles_storage.url("css/site.css")),
