@@ -52,6 +52,17 @@ TILES = [
     ("guangdong", "廣東", "Guangdong", 6, 4),
     ("hainan", "海南", "Hainan", 7, 3),
 ]
+# ISO 3166-2:CN codes: the label of each tile where English names would be too small to read
+# (a phone); the table beside the map names every province.
+CODES = {
+    "anhui": "AH", "beijing": "BJ", "chongqing": "CQ", "fujian": "FJ", "gansu": "GS",
+    "guangdong": "GD", "guangxi": "GX", "guizhou": "GZ", "hainan": "HI", "hebei": "HE",
+    "heilongjiang": "HL", "henan": "HA", "hubei": "HB", "hunan": "HN", "inner-mongolia": "NM",
+    "jiangsu": "JS", "jiangxi": "JX", "jilin": "JL", "liaoning": "LN", "ningxia": "NX",
+    "qinghai": "QH", "shaanxi": "SN", "shandong": "SD", "shanghai": "SH", "shanxi": "SX",
+    "sichuan": "SC", "tianjin": "TJ", "xinjiang": "XJ", "xizang": "XZ", "yunnan": "YN",
+    "zhejiang": "ZJ",
+}  # fmt: skip
 MAINLAND = {slug for slug, *_rest in TILES}
 CHINA = "china"
 # Shading steps by number of cases: (lowest count, CSS class).
@@ -72,6 +83,7 @@ class Tile:
     url: str = ""
     # The English name in one or two lines: (text, y) of each.
     lines_en: list = field(default_factory=list)
+    code: str = ""  # ISO 3166-2:CN, without "CN-"
 
     @property
     def centre_x(self):
@@ -120,6 +132,7 @@ def build(user, counted=None):
     tiles = []
     for slug, name_zh, name_en, row, column in TILES:
         tile = Tile(slug, name_zh, name_en, x=column * (TILE + GAP), y=row * (TILE + GAP))
+        tile.code = CODES[slug]
         region = by_slug.get(slug)
         if region is not None:
             tile.region = region

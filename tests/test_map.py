@@ -37,6 +37,19 @@ def test_the_layout_has_31_provinces_on_distinct_squares():
     )
 
 
+def test_every_province_has_its_distinct_iso_code():
+    assert set(tile_map.CODES) == tile_map.MAINLAND
+    assert len(set(tile_map.CODES.values())) == 31
+
+
+def test_english_tiles_carry_a_code_for_small_screens_that_the_table_explains(client, places):
+    html = client.get("/map/").content.decode()
+    assert 'class="tile__name tile__code">ZJ</text>' in html
+    assert '<span class="map-table__code" lang="en">(ZJ)</span>' in html
+    # Chinese names fit a tile on any screen: no codes there.
+    assert "tile__code" not in client.get("/zh-hans/map/").content.decode()
+
+
 def test_a_province_counts_the_places_within_it_and_links_its_cases(client, places):
     html = client.get("/map/").content.decode()
     link = re.search(r'<a href="/cases/\?region=zhejiang" aria-label="([^"]+)">', html)
