@@ -346,11 +346,16 @@ def _unfiltered(queryset):
 
 def _related_counts_of_all(links, row, target, left_out):
     """organisation pk -> its rows, counted over all the link rows less those of the rows
-    ``left_out`` (False: none): one query, grouped by organisation over its index."""
+    ``left_out`` (False: none): one query, grouped by organisation over its index.
+
+    The left-out rows' links are counted without the conditions on the organisation (visible,
+    matching the facet's search): only the organisations counted in the first part are kept, and
+    without those conditions SQLite starts from the few left-out rows instead of from every
+    organisation."""
     parts = [links.order_by().values(org=F(target)).annotate(n=Count("*"))]
     if left_out is not False:
         parts.append(
-            links.filter(**{f"{row}__in": left_out.order_by().values("pk")})
+            links.model._base_manager.filter(**{f"{row}__in": left_out.order_by().values("pk")})
             .order_by()
             .values(org=F(target))
             .annotate(n=-Count("*"))
@@ -360,9 +365,13 @@ def _related_counts_of_all(links, row, target, left_out):
         sql, part_params = part.query.sql_with_params()
         sqls.append(sql)
         params.extend(part_params)
-    counts = defaultdict(int)
+    counts, less = {}, defaultdict(int)
     for org, n in _fetch(connections[links.db], " UNION ALL ".join(sqls), params):
-        counts[org] += n
+        if n > 0:
+            counts[org] = n
+        else:
+            less[org] += n
+    counts = {org: n + less[org] for org, n in counts.items()}
     return {org: n for org, n in counts.items() if n > 0}
 
 
