@@ -134,6 +134,10 @@ def test_wind_blade_case_cites_the_photograph_caption_and_credit(catalogue):
     assert any("2024年4月28日" in q and "風電葉片生產作業" in q for q in quotes)
     assert any(q.endswith("圖/新華") for q in quotes)
     assert case.start_year == case.end_year == 2024
+    # The caption says nothing that would class the story (a transformation, a venture…): its
+    # type says where the source shows it, not a class the catalogue would have to guess.
+    assert case.case_type == models.CaseType.PICTURED
+    assert not case.track
 
 
 def test_the_model_capital_race_stays_one_case_for_both_cities(catalogue):

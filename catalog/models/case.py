@@ -24,6 +24,8 @@ class CaseType(models.TextChoices):
     INSTITUTION = "institution", _("Institutional reform")
     SHORTFALL = "shortfall", _("Market or institution that fell short")
     ROADMAP = "roadmap", _("National or regional roadmap in action")
+    # A story the source tells only in a photograph's caption: it says too little to class it.
+    PICTURED = "pictured", _("Shown in a photograph of the source")
 
 
 class Track(models.TextChoices):
