@@ -1,4 +1,4 @@
-"""The rows under each node of the sector and region trees (catalog.models.TreeMembership).
+"""The rows under each node of the sector and region trees (catalog.models.closure.TreeMembership).
 
 For each link of a list's rows to a tree — a case's sectors and regions, an organisation's
 sectors and region, a policy's sectors and regions (``RELATIONS``) — the table holds one
@@ -85,7 +85,7 @@ def codes_for_through(through):
 
 
 def _table():
-    from .models import TreeMembership
+    from .models.closure import TreeMembership
 
     return TreeMembership._meta.db_table
 

@@ -10,11 +10,12 @@ from django.db import connection
 
 from catalog import models, tree_index
 from catalog.facets import Trees, tree_counts
+from catalog.models.closure import TreeMembership
 from tests import factories as f
 
 
 def stored():
-    return set(models.TreeMembership.rows.values_list("relation", "member", "node"))
+    return set(TreeMembership.rows.values_list("relation", "member", "node"))
 
 
 def rebuilt():
@@ -22,9 +23,9 @@ def rebuilt():
     pairs = stored()
     tree_index.rebuild()
     fresh = stored()
-    models.TreeMembership.rows.all().delete()
-    models.TreeMembership.rows.bulk_create(
-        models.TreeMembership(relation=r, member=m, node=n) for r, m, n in pairs
+    TreeMembership.rows.all().delete()
+    TreeMembership.rows.bulk_create(
+        TreeMembership(relation=r, member=m, node=n) for r, m, n in pairs
     )
     return fresh
 
@@ -129,7 +130,7 @@ def test_counts_from_the_table_equal_the_walked_tree(catalogue):
 def test_the_command_rebuilds_and_dumpdata_leaves_the_table_out(catalogue):
     before = stored()
     assert before
-    models.TreeMembership.rows.all().delete()
+    TreeMembership.rows.all().delete()
     out = io.StringIO()
     call_command("rebuild_tree_index", stdout=out)
     assert stored() == before

@@ -1,3 +1,5 @@
+# Not named here: a derived table, not a record of the catalogue (nor of the admin).
+from . import closure  # noqa: F401
 from .case import (
     CHANGE_FIELDS,
     LEVER_FIELDS,
@@ -9,7 +11,6 @@ from .case import (
     Lever,
     Track,
 )
-from .closure import TreeMembership
 from .common import MAX_YEAR, MIN_YEAR, DatePrecision, shows_drafts
 from .company import Company, CompanyKind
 from .funding import FundingRound, Investment, Stage
@@ -60,6 +61,5 @@ __all__ = [
     "Source",
     "Stage",
     "Theme",
-    "TreeMembership",
     "Track",
 ]

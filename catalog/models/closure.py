@@ -22,6 +22,9 @@ class NoRows(models.Manager):
 
 
 class TreeMembership(models.Model):
+    # The pair is the key (and the index the counts read): a row the same in every database
+    # the catalogue moves to, whatever order the pairs were written in.
+    pk = models.CompositePrimaryKey("relation", "node", "member")
     relation = models.PositiveSmallIntegerField()
     node = models.IntegerField()
     member = models.IntegerField()
@@ -33,9 +36,7 @@ class TreeMembership(models.Model):
         default_manager_name = "objects"
         default_permissions = ()
         indexes = [
-            # The counts: one relation's rows per node (the index holds all three columns).
-            models.Index(fields=["relation", "node", "member"], name="catalog_tree_node_member"),
-            # Upkeep (one row's memberships) and counting a few rows.
+            # Upkeep (one row's memberships) and counting a few rows; the counts read the key.
             models.Index(fields=["relation", "member", "node"], name="catalog_tree_member_node"),
         ]
 

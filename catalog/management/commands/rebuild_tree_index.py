@@ -5,7 +5,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 
 from catalog import tree_index
 from catalog.cache import bump_catalogue_version
-from catalog.models import TreeMembership
+from catalog.models.closure import TreeMembership
 
 
 class Command(BaseCommand):
