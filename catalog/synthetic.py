@@ -656,7 +656,9 @@ class _Generator:
         rng = self.rng
         width = _number_width(count)
         drafts = self.drafts(count)
-        case_types = _Skewed(rng, CaseType.values, shuffle=False)
+        # Not "shown in a photograph of the source": generated cases have no photograph.
+        types = [value for value in CaseType.values if value != CaseType.PICTURED]
+        case_types = _Skewed(rng, types, shuffle=False)
         tracks = [*Track.values, ""]
         pending = []
         step = max(CHUNK, count // 10)

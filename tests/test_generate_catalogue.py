@@ -161,6 +161,12 @@ def test_organisations_sectors_and_regions_are_drawn_skewed_from_the_real_trees(
     assert not models.Region.objects.filter(slug__startswith=PREFIX).exists()
 
 
+def test_no_generated_case_claims_a_photograph_of_the_source(generated):
+    types = set(synthetic(models.Case).values_list("case_type", flat=True))
+    assert models.CaseType.PICTURED not in types
+    assert len(types) > 1
+
+
 def test_about_three_percent_drafts(generated):
     for model in (models.Case, models.Company, models.Policy, models.Person):
         rows = synthetic(model)
