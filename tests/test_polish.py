@@ -85,6 +85,15 @@ def test_a_passage_is_quoted_once_and_each_fact_points_at_it(client, zhiran):
     assert ">these investors</a>" in sources
 
 
+def test_the_sources_count_the_places_that_point_at_a_passage(client, zhiran):
+    """Eight citation rows, shown in four places: the shared passage quoted once and pointed at
+    from the rounds' line and the investors' list, and the Series A passage."""
+    html = get(client, zhiran.get_absolute_url())
+    main, sources = html.split('id="sources-heading"')
+    assert main.count('<figure class="citation__item"') + main.count('class="citation__same"') == 4
+    assert "cited 4 times on this page" in sources
+
+
 @pytest.mark.django_db
 def test_a_page_whose_passages_are_all_different_lists_none_as_shared(client):
     company = f.CompanyFactory()

@@ -160,8 +160,12 @@ class PagePassages:
     def __init__(self):
         self.passages = {}
 
+    @staticmethod
+    def key(citation):
+        return (citation.source_id, citation.quote.strip())
+
     def add(self, citation, about):
-        key = (citation.source_id, citation.quote.strip())
+        key = self.key(citation)
         passage = self.passages.get(key)
         first = passage is None
         if first:
@@ -183,6 +187,14 @@ class PagePassages:
         """The passages that support more than one fact on the page."""
         return [passage for passage in self.passages.values() if len(passage["uses"]) > 1]
 
+    def places(self):
+        """{source id: the number of places on the page that point at its passages}: each
+        passage quoted in full and each link back to it."""
+        counts = {}
+        for (source_id, _text), passage in self.passages.items():
+            counts[source_id] = counts.get(source_id, 0) + len(passage["uses"])
+        return counts
+
 
 def _page_passages(context):
     # Kept in the context's bottom layer, which every include of the page shares.
@@ -197,13 +209,30 @@ def page_passages(context, citations, about=""):
     """``citations`` of one fact, each marked with whether its passage is quoted here for the
     first time on the page: [{citation, first, passage, use}]. ``about``: what the fact is."""
     registry = _page_passages(context)
-    return [registry.add(citation, about) for citation in citations]
+    items, seen = [], set()
+    for citation in citations:
+        # Two citation rows of one fact that quote the same passage are one place on the page.
+        key = PagePassages.key(citation)
+        if key not in seen:
+            seen.add(key)
+            items.append(registry.add(citation, about))
+    return items
 
 
 @register.simple_tag(takes_context=True)
 def repeated_passages(context):
     """The passages of the page that support more than one of its facts, each with its uses."""
     return _page_passages(context).repeated()
+
+
+@register.simple_tag(takes_context=True)
+def page_sources(context, sources):
+    """The page's sources ([{source, count}]) with ``count`` the number of places on the page
+    that point at one of its passages, as the reader counts them (a passage quoted once and
+    linked from three other facts: 4), most cited first. Call it after the page's citations."""
+    places = _page_passages(context).places()
+    entries = [{**entry, "count": places.get(entry["source"].pk, 0)} for entry in sources]
+    return sorted(entries, key=lambda entry: -entry["count"])
 
 
 @register.filter
