@@ -72,7 +72,8 @@ def page_head(context):
     absolute = request.build_absolute_uri
     kind, record = page_record(context)
     language = get_language() or settings.LANGUAGE_CODE
-    canonical = absolute(canonical_path(request))
+    # A view may name the page's permalink itself (the comparison: its records in one order).
+    canonical = absolute(context.get("canonical_path") or canonical_path(request))
     image, image_alt, large = None, "", True
     description = ""
     data = context.get("structured_data")

@@ -7,7 +7,9 @@ pages' "Compare" boxes send the same address.
 
 from dataclasses import dataclass
 
+from django.http import QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -91,6 +93,14 @@ def _chosen(request):
     return None, []
 
 
+def permalink(kind, slugs):
+    """The comparison's one address: its records sorted and without repeats, so that every order
+    in which a reader ticked them is one page to a search engine (``<link rel="canonical">``)."""
+    query = QueryDict(mutable=True)
+    query.setlist(kind.parameter, sorted(set(slugs)))
+    return f"{reverse('catalog:compare')}?{query.urlencode()}"
+
+
 def compare(request):
     kind, slugs = _chosen(request)
     context = {
@@ -123,6 +133,7 @@ def compare(request):
             records = [found[slug] for slug in slugs]
             columns = _case_columns if kind.model is Case else _company_columns
             context["columns"] = columns(records, request.user)
+            context["canonical_path"] = permalink(kind, slugs)
         if context["error"]:
             status = 400
     return render(request, "catalog/compare.html", context, status=status)
