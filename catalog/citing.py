@@ -17,6 +17,7 @@ from django.utils import timezone
 from . import chinese
 from .models import (
     Case,
+    Citation,
     Company,
     DatePrecision,
     Person,
@@ -84,10 +85,12 @@ def record_sources(record):
     kind = KIND_OF_MODEL[type(record)]
     if kind.model is Source:
         return [record]
+    # One subquery per path, each read through its own index: joining every citation to every
+    # path at once read all the citations of a source (187,000 at 50,000 generated cases).
     condition = Q()
     for path in kind.sources:
-        condition |= Q(**{f"citations__{path}": record})
-    return list(Source.objects.filter(condition).distinct().order_by("publication", "title"))
+        condition |= Q(pk__in=Citation.objects.filter(**{path: record}).values("source_id"))
+    return list(Source.objects.filter(condition).order_by("publication", "title"))
 
 
 def titles(record):
