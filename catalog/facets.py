@@ -13,11 +13,13 @@ always, and (for a tree) the nodes above them. Such a facet has a search box of 
 the list.
 """
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connections
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
+from django.db.models.expressions import RawSQL
 
 from . import models, tree_index
 from .search import normalise
@@ -163,9 +165,60 @@ def tree_counts(queryset, relation, nodes):
 
 
 def _ids_sql(queryset):
-    """(SQL, parameters) of the ids of ``queryset``'s rows."""
+    """(SQL, parameters) of the ids of ``queryset``'s rows: the ids themselves for a set read by
+    ``RowSets`` (looking each up in its table first would read every row again)."""
+    ids = getattr(queryset, "row_ids", None)
+    if ids is not None:
+        expression = ids_in(ids, connections[queryset.db])
+        if isinstance(expression, RawSQL):
+            return expression.sql, tuple(expression.params)
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
     return sql, tuple(params)
+
+
+def ids_in(ids, connection):
+    """An expression for ``pk__in`` holding ``ids``, passed as one parameter: a JSON array on
+    SQLite, an array on PostgreSQL (a list of tens of thousands of parameters would pass SQLite's
+    limit); the plain list elsewhere."""
+    if connection.vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::integer[])", (ids,))
+    return ids
+
+
+class RowSets:
+    """The ids of each narrowed set of rows a list page counts, read once per request.
+
+    A filtered list counts its facets over a few sets of rows (every filter in use, and every
+    filter but the facet's own), and lists and counts the first of them. Each such set is read
+    once, as ids, and every query that needs it reads those ids instead of applying the filters
+    again: at 50,000 cases a sector and a track took about 35 ms to apply, each time.
+
+    Sets that no filter narrows (all the rows, or all the published ones) are left as they are:
+    their counts have faster paths of their own (``tree_counts``, ``related_facet``)."""
+
+    def __init__(self):
+        self._ids = {}
+
+    def ids(self, queryset):
+        """The ids of ``queryset``'s rows, or None when no filter narrows it."""
+        if _unfiltered(queryset) is not None:
+            return None
+        key = _ids_sql(queryset)
+        if key not in self._ids:
+            self._ids[key] = list(queryset.order_by().values_list("pk", flat=True))
+        return self._ids[key]
+
+    def narrowed(self, queryset):
+        """``queryset``'s rows read from their ids when a filter narrows it, else itself."""
+        ids = self.ids(queryset)
+        if ids is None:
+            return queryset
+        base = queryset.model._base_manager.using(queryset.db)
+        narrowed = base.filter(pk__in=ids_in(ids, connections[queryset.db]))
+        narrowed.row_ids = ids
+        return narrowed
 
 
 def _walked_counts(queryset, relation, nodes):
@@ -314,7 +367,11 @@ def related_facet(filterset, queryset, name, relation):
         rows = _related_counts_of_all(links, row, target, unfiltered)
         rows = _best_related(rows, chosen_pks, queryset.db)
     else:
-        links = links.filter(**{f"{row}__in": queryset.order_by().values("pk")})
+        ids = getattr(queryset, "row_ids", None)
+        rows = (
+            queryset.order_by().values("pk") if ids is None else ids_in(ids, connections[links.db])
+        )
+        links = links.filter(**{f"{row}__in": rows})
         rows = _best_related_counted(connections[queryset.db], links, row, target, chosen_pks)
     total = rows[0][-1] if rows else 0
     options = [
@@ -583,12 +640,14 @@ def _active(filterset):
     return {name for name, value in data.items() if value not in (None, "", [], ())}
 
 
-def build_facets(filterset, base_queryset, trees):
+def build_facets(filterset, base_queryset, trees, row_sets=None):
     """The facets of ``filterset`` in its declared order, each counted without its own filter.
 
     Facets whose own filter is not in use count the same rows (all the filters in use): those
-    counted by conditional counts are counted together, in one query.
+    counted by conditional counts are counted together, in one query. Each set of rows is read
+    once (``row_sets``, shared with the list's own count when given).
     """
+    row_sets = RowSets() if row_sets is None else row_sets
     active = _active(filterset)
     facets, shared = {}, []
     for name, filter_ in filterset.filters.items():
@@ -600,12 +659,10 @@ def build_facets(filterset, base_queryset, trees):
         if isinstance(kind, Counted) and name not in active:
             shared.append((name, kind))
             continue
-        options = kind.options(
-            filterset, filterset.filter_without(base_queryset, {name}), name, trees
-        )
-        _fill(facet, options)
+        rows = row_sets.narrowed(filterset.filter_without(base_queryset, {name}))
+        _fill(facet, kind.options(filterset, rows, name, trees))
     if shared:
-        rows = filterset.filter_without(base_queryset, set())
+        rows = row_sets.narrowed(filterset.filter_without(base_queryset, set()))
         condition_sets = [kind.conditions(filterset, rows, name) for name, kind in shared]
         for (name, kind), totals in zip(shared, count_together(rows, condition_sets), strict=True):
             counts = kind.counts(filterset, name, totals)

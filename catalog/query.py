@@ -14,12 +14,13 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
+from django.db import connections
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import filters
 from .cache import catalogue_version
-from .facets import FIND_SUFFIX, Trees, build_facets
+from .facets import FIND_SUFFIX, RowSets, Trees, build_facets, ids_in
 from .models import shows_drafts
 
 PER_PAGE = 20
@@ -54,6 +55,7 @@ class CatalogueQuery:
             },
         )
         self.valid = self.filterset.is_valid()
+        self.row_sets = RowSets()
 
     @property
     def visible(self):
@@ -66,7 +68,23 @@ class CatalogueQuery:
         is invalid (the page asks to fix it first)."""
         if not self.valid:
             return self.filterset.queryset.none()
-        return self.filterset.qs
+        rows = self.filterset.qs
+        ids = self._matching_ids
+        if ids is None:
+            return rows
+        # Narrowed by a filter: the matching rows are read by their ids (read once, and shared
+        # with the facets), with what each card shows, in the list's order.
+        return (
+            self.model.objects.all()
+            .for_list()
+            .filter(pk__in=ids_in(ids, connections[rows.db]))
+            .order_by(*rows.query.order_by)
+        )
+
+    @cached_property
+    def _matching_ids(self):
+        """The ids of the rows every filter in use keeps; None when no filter narrows the list."""
+        return self.row_sets.ids(self.filterset.filter_without(self.visible, set()))
 
     @property
     def sort(self):
@@ -78,7 +96,10 @@ class CatalogueQuery:
 
     @cached_property
     def count(self):
-        return self.rows.count() if self.valid else 0
+        if not self.valid:
+            return 0
+        ids = self._matching_ids
+        return len(ids) if ids is not None else self.rows.count()
 
     @cached_property
     def facets(self):
@@ -92,7 +113,7 @@ class CatalogueQuery:
                 return cached
         # Counted over the plain rows: the list's annotations (figures per row) would be computed
         # for every row of every count.
-        facets = build_facets(self.filterset, self.visible, self.trees)
+        facets = build_facets(self.filterset, self.visible, self.trees, self.row_sets)
         if key is not None:
             cache.set(key, facets, settings.PAGE_CACHE_SECONDS)
         return facets
