@@ -1,14 +1,33 @@
-"""Tags for the site's frame: links to the current page in the other languages."""
+"""Tags for the site's frame: the header's main links, and links to the current page in the other
+languages."""
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
 # The hreflang of each language (BCP 47: script subtags in title case).
 HREFLANG = {"en": "en", "zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
+
+
+# The header's main links, in order: on wide screens in the bar, on a phone in the "More" menu.
+MAIN_LINKS = (
+    ("catalog:company_list", _("Organisations")),
+    ("catalog:case_list", _("Cases")),
+    ("catalog:sector_list", _("Sectors")),
+    ("catalog:region_list", _("Regions")),
+    ("catalog:map", _("Map")),
+    ("catalog:timeline", _("Timeline")),
+)
+
+
+@register.simple_tag
+def main_links():
+    """[{url, label}] of the header's main links, in the current language."""
+    return [{"url": reverse(name), "label": label} for name, label in MAIN_LINKS]
 
 
 SHORT_NAMES = {"en": "EN", "zh-hans": "简", "zh-hant": "繁"}
