@@ -9,7 +9,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test test-load test-fast test-browser coverage lint format migrate load superuser check serve clean
-.PHONY: build collectstatic check-deploy bench backup restore
+.PHONY: build collectstatic check-deploy bench lighthouse backup restore
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -139,3 +139,10 @@ serve: install ## Run the site in production mode (gunicorn) on http://127.0.0.1
 # /atlas_bench for PostgreSQL; python scripts/bench.py --help lists the variables.
 bench: install ## Measure the pages at 50,000 cases, uncached and cached (docs/performance.md)
 	$(PY) scripts/bench.py
+
+# --- Lighthouse: the four category scores of every list page, one detail page of each kind and the
+# reader's pages, English and Chinese, served as serve does (docs/lighthouse.md). Needs Node.js, npm
+# and Chromium (CHROME_PATH, default /usr/bin/chromium); installs a pinned Lighthouse into
+# .lighthouse/. Takes minutes: neither test nor CI runs it. Fails naming the pages below 100.
+lighthouse: install ## Lighthouse scores of the pages, mobile run (docs/lighthouse.md)
+	$(PY) scripts/lighthouse.py $(LIGHTHOUSE_ARGS)
