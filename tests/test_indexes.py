@@ -1,6 +1,8 @@
 """Every column a list page filters or sorts on has a database index."""
 
 import pytest
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 
 from catalog import models
 from catalog.filters import (
@@ -70,3 +72,29 @@ def test_filtered_and_sorted_columns_are_indexed(filterset_class):
 def test_tree_orderings_are_indexed():
     assert indexed(models.Sector, "sort_order")
     assert indexed(models.Region, "name_en")
+
+
+@pytest.mark.django_db
+def test_the_case_list_counts_read_an_index_not_the_rows():
+    """The conditional counts of an unfiltered case list (tracks, levers, kinds of change) and
+    the ids of a track read the list's covering indexes, not the table (whose rows hold every
+    text of a case). Checked on SQLite, whose plan names the index it reads."""
+    from django.db import connection
+
+    from catalog.facets import count_together
+    from catalog.filters import LEVER_CHOICES
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the query plan is read on SQLite")
+    rows = models.Case.objects.filter(published=True)
+    conditions = {value: Q(**{models.LEVER_FIELDS[value]: True}) for value, _ in LEVER_CHOICES}
+    conditions |= {value: Q(track=value) for value in models.Track.values}
+    with CaptureQueriesContext(connection) as queries:
+        count_together(rows, [conditions])
+    track = rows.filter(track=models.Track.values[0]).order_by().values("pk")
+    track_ids = track.query.sql_with_params()
+    for sql, params in [(queries[0]["sql"], ()), track_ids]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "COVERING INDEX catalog_case_" in plan, plan
