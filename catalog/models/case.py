@@ -187,6 +187,9 @@ class Case(Searchable, Publishable):
             # The list's track filter reads the ids of the visible rows of a track from this
             # index alone, and tests a set of ids against it without reading the rows.
             models.Index(fields=["published", "track"], name="catalog_case_published_track"),
+            # The public list in its default order, deep pages included: an OFFSET walks this
+            # index alone instead of looking up every row it passes to test it is published.
+            models.Index(fields=["published", "title_en"], name="catalog_case_published_title"),
             # The list's conditional counts (tracks, levers, kinds of change) read this index
             # instead of every row of the table (a case's row holds its texts: 50,000 of them
             # are tens of megabytes).
