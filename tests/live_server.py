@@ -20,6 +20,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from tests import template_databases
 from tests.test_production_settings import ROOT, production_env
 
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
@@ -34,20 +35,30 @@ def free_port():
 
 
 @contextlib.contextmanager
-def database_url(work):
+def database_url(work, *, copy_of=None):
     """A database for one live server: SQLite in ``work``, or a PostgreSQL database made fresh
-    (and dropped afterwards) on the server the suite's DATABASE_URL points at."""
+    (and dropped afterwards) on the server the suite's DATABASE_URL points at.
+
+    Empty, or with ``copy_of="migrated"`` a copy of a database ``manage.py migrate`` made, with
+    ``copy_of="catalogue"`` one where ``manage.py load_catalogue`` ran after it (made once per
+    test run: tests/template_databases.py)."""
     suite_url = os.environ.get("DATABASE_URL", "")
     if not suite_url.startswith(("postgres://", "postgresql://")):
-        yield f"sqlite:///{work / 'atlas.sqlite3'}"
+        path = work / "atlas.sqlite3"
+        if copy_of:
+            template_databases.sqlite_copy(copy_of, path)
+        yield f"sqlite:///{path}"
         return
     import psycopg
 
     parts = urlsplit(suite_url)
     name = f"atlas_live_{uuid.uuid4().hex[:12]}"
     admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+    if copy_of:
+        template_databases.postgres_copy(copy_of, suite_url, name)
+    else:
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
     try:
         yield urlunsplit(parts._replace(path=f"/{name}"))
     finally:

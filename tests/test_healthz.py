@@ -112,17 +112,10 @@ def test_answers_503_when_a_migration_is_not_applied(client):
 
 def run_on_fresh_database(work, script=CHECK, *, migrated=True):
     """``script`` in a production process on a database of its own (SQLite, or PostgreSQL when
-    the suite runs there), migrated or empty; returns the last line it printed."""
-    with live_server.database_url(work) as url:
+    the suite runs there), migrated (a copy of the run's migrated database) or empty; returns
+    the last line it printed."""
+    with live_server.database_url(work, copy_of="migrated" if migrated else None) as url:
         env = production_env(DATABASE_URL=url)
-        if migrated:
-            subprocess.run(
-                [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                timeout=300,
-            )
         result = subprocess.run(
             [sys.executable, "-c", script],
             cwd=ROOT,

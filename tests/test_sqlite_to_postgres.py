@@ -26,6 +26,7 @@ import sys
 
 import pytest
 
+from tests import template_databases
 from tests.test_production_settings import ROOT, production_env
 
 # The deployment's own commands in real processes, half a minute: outside `make test-fast`.
@@ -176,9 +177,9 @@ def test_sqlite_catalogue_moves_to_postgres_with_every_record_and_relation(
     sqlite = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'atlas.sqlite3'}")
     postgres = production_env(DATABASE_URL=postgres_database)
 
-    # The existing site: the catalogue, editors, an edit, a deletion.
-    run(sqlite, "manage.py", "migrate", "--noinput")
-    run(sqlite, "manage.py", "load_catalogue")
+    # The existing site: the catalogue (a copy of the run's database made by `manage.py migrate`
+    # and `manage.py load_catalogue`: tests/template_databases.py), editors, an edit, a deletion.
+    template_databases.sqlite_copy("catalogue", tmp_path / "atlas.sqlite3")
     assert run(sqlite, "-c", EXTRAS).strip() == "2", "created and deleted: two history rows"
 
     # Dump: the data with natural foreign keys, the history by plain ids.
