@@ -136,6 +136,41 @@ class SharedCatalogue:
 shared = SharedCatalogue()
 
 
+# --- Scheduling over pytest-xdist's workers ---------------------------------------------------
+
+# Modules whose tests share a module-scoped set-up of several seconds (gunicorn started after
+# collecting the static files, the site crawled, the catalogue dumped). Each runs whole in one
+# test process, so that its set-up is made once, not once in each process its tests reach.
+WHOLE_MODULES = {
+    "tests/test_smoke_gunicorn.py",
+    "tests/test_reachability.py",
+    "tests/test_dump_catalogue.py",
+}
+
+
+def scheduling_unit(nodeid):
+    """What the scheduler hands out as one piece: a module of WHOLE_MODULES, or a single test."""
+    module = nodeid.split("::", 1)[0]
+    return module if module in WHOLE_MODULES else nodeid
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's ``--dist load`` (the default with ``-n``), but with WHOLE_MODULES kept
+    together. (xdist's own ``loadgroup`` renames node ids to do this, which pytest 9.2 ignores.)
+    Tests go out one at a time as workers finish them, the modules first (xdist starts with the
+    largest pieces), then the tests in the order of ``sort_key``."""
+    if config.getoption("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return scheduling_unit(nodeid)
+
+    return Scheduling(config, log)
+
+
 # --- pytest hooks -----------------------------------------------------------------------------
 
 CATALOGUE_LOADS = pytest.StashKey[list]()
