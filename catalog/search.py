@@ -11,6 +11,7 @@ conversion changed, 最佳化 → 优化, maps back to the whole word); where th
 the text is shown without highlight.
 """
 
+import bisect
 import difflib
 import re
 import unicodedata
@@ -192,6 +193,8 @@ def _aligned(text):
     changed the wording (最佳化 → 优化) or the spaces: those stretches map to the whole stretch of
     the original they replace.
     """
+    if text.isascii() and "\x00" not in text:
+        return _aligned_ascii(text)
     pieces = [unicodedata.normalize("NFKC", char).replace("\x00", "") for char in text]
     composed = "".join(pieces)
     charwise = simplified(composed)
@@ -223,6 +226,45 @@ def _aligned(text):
             for position in range(j1, j2):
                 spans[position] = whole
     return normalised, spans
+
+
+_WORD = re.compile(r"\S+")
+
+
+def _aligned_ascii(text):
+    """``_aligned`` for ASCII text, which NFKC and the Chinese conversion leave as it is and case
+    folding changes one character for one: only the spaces differ, each run of them becoming one
+    space. (Most of an English page's text; the general way reads it character by character,
+    and compares the two forms.) The spans are worked out when asked for, from the words'
+    places: a match needs two of them."""
+    words = list(_WORD.finditer(text))
+    return " ".join(word.group().lower() for word in words), _AsciiSpans(text, words)
+
+
+class _AsciiSpans:
+    """The original span of each character of ``_aligned_ascii``'s text."""
+
+    def __init__(self, text, words):
+        self.text, self.words = text, words
+        self.starts, at = [], 0  # where each word starts in the normalised text
+        for word in words:
+            self.starts.append(at)
+            at += len(word.group()) + 1
+        self.length = max(at - 1, 0)
+
+    def __len__(self):
+        return self.length
+
+    def __getitem__(self, position):
+        index = bisect.bisect_right(self.starts, position) - 1
+        word = self.words[index]
+        offset = position - self.starts[index]
+        if offset < len(word.group()):
+            return (word.start() + offset, word.start() + offset + 1)
+        # The space after the word: the run's first space, or the whole run when it has none.
+        following = self.words[index + 1].start()
+        first = self.text.find(" ", word.end(), following)
+        return (first, first + 1) if first != -1 else (word.end(), following)
 
 
 def match_spans(text, terms):
