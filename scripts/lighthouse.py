@@ -379,7 +379,14 @@ def measure(node, base, page, runs, reports_dir):
     results = []
     for attempt in range(1, runs + 1):
         out = reports_dir / f"{len(list(reports_dir.iterdir())):03d}.json"
-        report = run_lighthouse(node, base + page.path, out)
+        try:
+            report = run_lighthouse(node, base + page.path, out)
+        except LighthouseError as exc:
+            # Lighthouse itself fails now and then (NO_NAVSTART on a busy machine): that run
+            # counts as one without scores, and the page is run again.
+            say(f"    run {attempt}: {str(exc).splitlines()[-1]}")
+            results.append(Result(scores=dict.fromkeys(CATEGORIES), cls=None, error=str(exc)))
+            continue
         results.append(parse_report(report))
         if not results[-1].below():
             break

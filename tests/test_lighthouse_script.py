@@ -140,3 +140,32 @@ def test_pages_take_the_prefix_of_their_language():
     pages = lighthouse.pages_in("zh-hans", [lighthouse.Page("Map", "/map/")])
     assert pages == [lighthouse.Page("Map", "/zh-hans/map/")]
     assert lighthouse.pages_in("en", pages[:0]) == []
+
+
+def test_a_run_that_lighthouse_fails_is_run_again(monkeypatch, tmp_path):
+    outcomes = iter([lighthouse.LighthouseError("Lighthouse failed:\nNO_NAVSTART"), report()])
+
+    def run(node, url, out):
+        outcome = next(outcomes)
+        if isinstance(outcome, Exception):
+            raise outcome
+        out.write_text("{}")
+        return outcome
+
+    monkeypatch.setattr(lighthouse, "run_lighthouse", run)
+    page = lighthouse.Page("Map", "/map/")
+    result, runs = lighthouse.measure("node", "http://127.0.0.1:1", page, 3, tmp_path)
+    assert runs == 2
+    assert result.below() == []
+
+
+def test_a_page_whose_every_run_fails_is_below_target(monkeypatch, tmp_path):
+    def run(node, url, out):
+        raise lighthouse.LighthouseError("Lighthouse failed:\nNO_NAVSTART")
+
+    monkeypatch.setattr(lighthouse, "run_lighthouse", run)
+    page = lighthouse.Page("Map", "/map/")
+    result, runs = lighthouse.measure("node", "http://127.0.0.1:1", page, 2, tmp_path)
+    assert runs == 2
+    assert result.below() == list(lighthouse.CATEGORIES)
+    assert "NO_NAVSTART" in result.error
