@@ -57,8 +57,9 @@ CACHED_APP = "catalog"
 MAX_BODY_BYTES = 2 * 1024 * 1024
 # Vary headers the key accounts for: the language is chosen by the URL prefix alone
 # (LocaleMiddleware with prefix_default_language=False; checked on every store), and requests with
-# a cookie that changes the page bypass the cache.
-UNDERSTOOD_VARY = frozenset({"accept-language", "cookie"})
+# a cookie that changes the page bypass the cache. Accept-Encoding: pages are compressed outside
+# the cache (GZipMiddleware), so a stored body is never encoded (checked on every store).
+UNDERSTOOD_VARY = frozenset({"accept-language", "cookie", "accept-encoding"})
 NOT_STORED = frozenset({"private", "no-store", "no-cache"})
 # What the key does not hold is the same for every request: stored headers, minus these.
 PER_REQUEST_HEADERS = frozenset({"x-cache"})
@@ -140,6 +141,7 @@ def storable(request, response, language):
     return (
         response.status_code == 200
         and not response.streaming
+        and not response.has_header("Content-Encoding")
         and not response.cookies
         and not response.has_header("Set-Cookie")
         and match is not None

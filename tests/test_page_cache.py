@@ -2,6 +2,7 @@
 pages stored and served again, never for signed-in visitors or anything outside the catalogue,
 stale as soon as the catalogue changes, and answering conditional requests."""
 
+import gzip
 import json
 from unittest import mock
 
@@ -269,11 +270,21 @@ def test_an_answer_that_varies_on_a_cookie_the_request_sent_is_not_stored(client
         lambda r: r.__setitem__("Cache-Control", "private"),
         lambda r: r.__setitem__("Cache-Control", "no-store"),
         lambda r: r.__setitem__("Cache-Control", "max-age=0, no-cache"),
+        lambda r: r.__setitem__("Content-Encoding", "gzip"),
         lambda r: r.__setitem__("Vary", "User-Agent"),
         lambda r: r.__setitem__("Vary", "*"),
         lambda r: setattr(r, "status_code", 404),
     ],
-    ids=["set-cookie", "private", "no-store", "no-cache", "vary-other", "vary-star", "404"],
+    ids=[
+        "set-cookie",
+        "private",
+        "no-store",
+        "no-cache",
+        "encoded",
+        "vary-other",
+        "vary-star",
+        "404",
+    ],
 )
 def test_answers_marked_private_or_per_visitor_are_not_stored(client, spoil):
     response = client.get("/sectors/")
@@ -294,7 +305,24 @@ def test_streaming_and_very_large_answers_are_not_stored(client):
 def test_anonymous_pages_set_no_cookie_and_vary_only_on_what_the_key_holds(client):
     response = client.get("/")
     assert not response.cookies
-    assert set(response["Vary"].replace(" ", "").split(",")) <= {"Accept-Language", "Cookie"}
+    # Accept-Encoding: the compression around the cache (the stored page is the same for all).
+    vary = {"Accept-Language", "Cookie", "Accept-Encoding"}
+    assert set(response["Vary"].replace(" ", "").split(",")) <= vary
+
+
+def test_a_stored_page_is_served_compressed_to_browsers_that_accept_it(client, catalogue):
+    plain = client.get("/cases/")
+    compressed = client.get("/cases/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert compressed["X-Cache"] == "hit"
+    assert compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert len(compressed.content) < len(plain.content) / 4
+    # The ETag becomes weak; a conditional request with it still gets 304 Not Modified.
+    assert compressed["ETag"] == f"W/{plain['ETag']}"
+    again = client.get(
+        "/cases/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=compressed["ETag"]
+    )
+    assert again.status_code == 304
 
 
 # --- 3. Invalidation ------------------------------------------------------------------------
