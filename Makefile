@@ -51,13 +51,13 @@ PYTEST = PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n $(TEST_WORKERS) --durations
 # `make test` leaves out the load tests (marked `load`: many clients against a live gunicorn for
 # minutes) unless a -m expression or their file is named (tests/conftest.py); `make test-load`
 # and CI run them.
-test: install ## Run the test suite but the load tests (about 5 minutes on 2 cores)
+test: install ## Run the test suite but the load tests (about 6 minutes on 2 cores)
 	$(PYTEST) $(PYTEST_ARGS)
 
 test-load: install ## Run the load tests: concurrent editors and readers, slow clients (CI runs them)
 	$(PYTEST) -m load $(PYTEST_ARGS)
 
-test-fast: install ## Run the tests except the browser and smoke tests (under a minute)
+test-fast: install ## Run the tests except the browser and smoke tests (about 3 minutes)
 	$(PYTEST) -m "not browser and not smoke" $(PYTEST_ARGS)
 
 test-browser: install ## Run only the browser tests (chromium)
