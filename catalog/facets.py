@@ -34,8 +34,11 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.db.models.query import EmptyQuerySet
+from pyroaring import BitMap
 
-from . import models, tree_index
+from . import facet_index, models, tree_index
+from .models.closure import TreeMembership
 from .search import normalise
 
 FACET_LIMIT = 30
@@ -210,6 +213,11 @@ class Ids(list):
     def json(self):
         return json.dumps(self)
 
+    @cached_property
+    def bitmap(self):
+        """The ids as a bitmap, for counting over the facet index (catalog/facet_index.py)."""
+        return BitMap(self)
+
 
 class RowSets:
     """The ids of the narrowed set of rows a list page counts most, read once per request.
@@ -225,6 +233,9 @@ class RowSets:
 
     def __init__(self):
         self._ids = {}
+        # The sets counted over the facet index (``IndexedSets``): None until asked, False
+        # when the list is counted in the database.
+        self.indexed = None
 
     def ids(self, queryset):
         """The ids of ``queryset``'s rows, or None when no filter narrows it."""
@@ -244,6 +255,63 @@ class RowSets:
         narrowed = base.filter(pk__in=ids_in(ids, connections[queryset.db]))
         narrowed.row_ids = ids
         return narrowed
+
+
+class IndexedSets:
+    """The rows a list and each of its facets count, as bitmaps, from the facet index
+    (catalog/facet_index.py).
+
+    Each filter in use that the index can apply (sectors, regions, organisations, flags,
+    choices, yes/no, themes: every faceted filter) keeps the rows of the options chosen, read
+    from the index; the others (the search words, years) and the visitor's visibility are
+    applied by the database, in one query of ids, or none when they narrow nothing. The list
+    counts the intersection of them all; a facet whose own filter is in use, the intersection
+    of all the others: no set of rows is read twice, and none is counted in the database.
+    """
+
+    def __init__(self, index, filterset, base_queryset, row_sets):
+        data = getattr(filterset.form, "cleaned_data", {})
+        self.index = index
+        self.sets = {}
+        for name in sorted(_active(filterset)):
+            kind = getattr(filterset.filters[name], "facet", None)
+            entry = index.entries.get(name)
+            if kind is not None and entry is not None:
+                self.sets[name] = kind.indexed_rows(entry, data[name], index)
+        rest = filterset.filter_without(base_queryset, set(self.sets))
+        self.narrowed = bool(self.sets) or _unfiltered(rest) is None
+        self.rest = index.rows(rest, row_sets)
+        self._without = {}
+
+    def rows_without(self, name=None):
+        """The rows every filter in use keeps but ``name``'s (None: every filter's)."""
+        if name not in self._without:
+            rows = self.rest
+            for other, bitmap in self.sets.items():
+                if other != name:
+                    rows = rows & bitmap
+            self._without[name] = rows
+        return self._without[name]
+
+    def matching_ids(self):
+        """The ids of the rows the list shows, in order; None when no filter narrows it."""
+        if not self.narrowed:
+            return None
+        rows = self.rows_without(None)
+        ids = Ids(rows)
+        ids.__dict__["bitmap"] = rows
+        return ids
+
+
+def indexed_sets(filterset, base_queryset, row_sets):
+    """The request's ``IndexedSets``, made once; None when the list is counted in the database
+    (the index is off, or the catalogue's version unknown)."""
+    if row_sets.indexed is None:
+        index = facet_index.for_filterset(filterset, base_queryset.db)
+        row_sets.indexed = (
+            False if index is None else IndexedSets(index, filterset, base_queryset, row_sets)
+        )
+    return row_sets.indexed or None
 
 
 def _walked_counts(queryset, relation, nodes):
@@ -309,8 +377,10 @@ def _matches(text, terms):
     return all(term in folded for term in terms)
 
 
-def tree_facet(filterset, queryset, name, relation, nodes):
-    counts = tree_counts(queryset, relation, nodes)
+def tree_facet(filterset, queryset, name, relation, nodes, counts=None):
+    """The options of a tree facet; ``counts`` (node pk -> rows) when already counted."""
+    if counts is None:
+        counts = tree_counts(queryset, relation, nodes)
     selected = _selected(filterset, name)
     ordered = [
         (node, depth)
@@ -367,7 +437,7 @@ def _link_table(model, relation):
     )
 
 
-def related_facet(filterset, queryset, name, relation):
+def related_facet(filterset, queryset, name, relation, counts=None):
     """Organisations linked to the rows (a case's organisations, a policy's issuers): only those
     the visitor may see, as the filter itself accepts only those. One query counts the link rows
     per organisation and returns the selected ones and the best-counted, with how many there are
@@ -375,7 +445,10 @@ def related_facet(filterset, queryset, name, relation):
 
     A list no other filter narrows counts all the link rows, less those of the drafts, grouped
     over the organisation's index (then a second query names the best): looking each link's row
-    up among tens of thousands took three times as long."""
+    up among tens of thousands took three times as long.
+
+    ``counts`` (organisation pk -> rows, the organisations the visitor may see) when already
+    counted: only the best are then named, in one query."""
     link, row, target = _link_table(queryset.model, relation)
     links = link._base_manager.all()
     if not filterset.shows_drafts:
@@ -387,8 +460,10 @@ def related_facet(filterset, queryset, name, relation):
     chosen = filterset.chosen_rows(name)
     selected = _selected(filterset, name)
     chosen_pks = [row.pk for row in chosen.values()]
-    unfiltered = _unfiltered(queryset)
-    if unfiltered is not None:
+    unfiltered = None if counts is not None else _unfiltered(queryset)
+    if counts is not None:
+        rows = _best_related(counts, chosen_pks, queryset.db)
+    elif unfiltered is not None:
         rows = _related_counts_of_all(links, row, target, unfiltered)
         rows = _best_related(rows, chosen_pks, queryset.db)
     else:
@@ -536,12 +611,34 @@ class Counted:
         """option value -> count, from the conditional counts (same keys as ``conditions``)."""
         return totals
 
-    def options(self, filterset, queryset, name, trees):
-        conditions = self.conditions(filterset, queryset, name)
-        totals = count_together(queryset, [conditions])[0]
+    def options(self, filterset, queryset, name, trees, totals=None):
+        """The options; ``totals`` (the conditional counts) when already counted."""
+        if totals is None:
+            conditions = self.conditions(filterset, queryset, name)
+            totals = count_together(queryset, [conditions])[0]
         return choice_options(
             filterset, name, self.choices(filterset, name), self.counts(filterset, name, totals)
         )
+
+    def indexed(self, filterset, name, using):
+        """For the facet index: each condition's rows, among all the rows of the table (None for
+        a condition every row meets)."""
+        base = filterset._meta.model._base_manager.using(using)
+        return {
+            key: facet_index.id_bitmap(base.filter(condition)) if condition else None
+            for key, condition in self.conditions(filterset, base, name).items()
+        }
+
+    def indexed_rows(self, entry, values, index):
+        """The rows the filter keeps for ``values`` (any of them), from the index's ``entry``."""
+        return union(entry, (str(value) for value in values))
+
+    def indexed_counts(self, entry, rows, filterset, name):
+        """The conditional counts over ``rows`` (a BitMap), from the facet index's ``entry``."""
+        return {
+            key: len(rows) if bitmap is None else bitmap.intersection_cardinality(rows)
+            for key, bitmap in entry.items()
+        }
 
 
 def count_together(queryset, condition_sets):
@@ -601,6 +698,13 @@ class YesNo(Counted):
     def counts(self, filterset, name, totals):
         return {"yes": totals["yes"], "no": totals["all"] - totals["yes"]}
 
+    def indexed_rows(self, entry, values, index):
+        if values == "yes":
+            return entry["yes"]
+        if values == "no":
+            return index.all - entry["yes"]
+        return index.all
+
 
 @dataclass(frozen=True)
 class Linked:
@@ -613,7 +717,13 @@ class Linked:
     relation: str
     multiple = True
 
-    def options(self, filterset, queryset, name, trees):
+    def options(self, filterset, queryset, name, trees, counts=None):
+        records = self.model.objects.visible_to(getattr(filterset.request, "user", None))
+        if counts is not None:  # record pk -> its rows, counted over the facet index
+            found = records.values_list("pk", "slug", "title_en", "title_zh")
+            choices = [(slug, title_en, title_zh) for _pk, slug, title_en, title_zh in found]
+            by_slug = {slug: counts.get(pk, 0) for pk, slug, _title_en, _title_zh in found}
+            return choice_options(filterset, name, choices, by_slug)
         model_field = self.model._meta.get_field(self.relation)
         links = model_field.remote_field.through._base_manager.using(queryset.db)
         own, row = model_field.m2m_field_name(), model_field.m2m_reverse_field_name()
@@ -627,12 +737,25 @@ class Linked:
             .annotate(n=Count("*"))
             .values("n")
         )
-        records = self.model.objects.visible_to(getattr(filterset.request, "user", None))
         records = records.annotate(n=Coalesce(Subquery(counted), 0))
         found = list(records.values_list("slug", "title_en", "title_zh", "n"))
         counts = {slug: n for slug, _title_en, _title_zh, n in found}
         choices = [(slug, title_en, title_zh) for slug, title_en, title_zh, _n in found]
         return choice_options(filterset, name, choices, counts)
+
+    def indexed(self, filterset, name, using):
+        """For the facet index: record pk -> the rows it links to."""
+        model_field = self.model._meta.get_field(self.relation)
+        links = model_field.remote_field.through._base_manager.using(using)
+        own, row = model_field.m2m_field_name(), model_field.m2m_reverse_field_name()
+        return facet_index.grouped_bitmaps(links.values_list(own, row))
+
+    def indexed_counts(self, entry, rows, filterset, name):
+        return overlaps(entry, rows)
+
+    def indexed_rows(self, entry, values, index):
+        """The rows linked to any of the records ``values`` (for a tree: or below them)."""
+        return union(entry, (record.pk for record in values))
 
 
 @dataclass(frozen=True)
@@ -643,8 +766,25 @@ class Tree:
     tree: str
     multiple = True
 
-    def options(self, filterset, queryset, name, trees):
-        return tree_facet(filterset, queryset, name, self.relation, getattr(trees, self.tree))
+    def options(self, filterset, queryset, name, trees, counts=None):
+        nodes = getattr(trees, self.tree)
+        return tree_facet(filterset, queryset, name, self.relation, nodes, counts)
+
+    def indexed(self, filterset, name, using):
+        """For the facet index: node pk -> the rows linked to it or to a node below it, from the
+        stored tree pairs (None when the link has none)."""
+        code = tree_index.relation_code(filterset._meta.model, self.relation)
+        if code is None:
+            return None
+        pairs = TreeMembership.rows.using(using).filter(relation=code)
+        return facet_index.grouped_bitmaps(pairs.values_list("node", "member"))
+
+    def indexed_counts(self, entry, rows, filterset, name):
+        return overlaps(entry, rows)
+
+    def indexed_rows(self, entry, values, index):
+        """The rows linked to any of the records ``values`` (for a tree: or below them)."""
+        return union(entry, (record.pk for record in values))
 
 
 @dataclass(frozen=True)
@@ -655,8 +795,47 @@ class Related:
     relation: str
     multiple = True
 
-    def options(self, filterset, queryset, name, trees):
-        return related_facet(filterset, queryset, name, self.relation)
+    def options(self, filterset, queryset, name, trees, counts=None):
+        return related_facet(filterset, queryset, name, self.relation, counts)
+
+    def indexed(self, filterset, name, using):
+        """For the facet index: organisation pk -> its rows, and the published organisations."""
+        link, row, target = _link_table(filterset._meta.model, self.relation)
+        pairs = link._base_manager.using(using).values_list(target, row)
+        published = models.Company._base_manager.using(using).filter(published=True)
+        return {
+            "rows": facet_index.grouped_bitmaps(pairs),
+            "published": facet_index.id_bitmap(published),
+        }
+
+    def indexed_rows(self, entry, values, index):
+        """The rows linked to any of the organisations ``values``."""
+        return union(entry["rows"], (organisation.pk for organisation in values))
+
+    def indexed_counts(self, entry, rows, filterset, name):
+        """organisation pk -> rows, for the organisations the visitor may see; None when the
+        facet's own search narrows the organisations (counted in the database)."""
+        if _find_text(filterset, name):
+            return None
+        counts = overlaps(entry["rows"], rows)
+        if not filterset.shows_drafts:
+            published = entry["published"]
+            counts = {org: count for org, count in counts.items() if org in published}
+        return counts
+
+
+def overlaps(bitmaps, rows):
+    """key -> how many of ``rows`` (a BitMap) each of ``bitmaps`` holds, for those holding any."""
+    counts = {}
+    for key, bitmap in bitmaps.items():
+        if count := bitmap.intersection_cardinality(rows):
+            counts[key] = count
+    return counts
+
+
+def union(bitmaps, keys):
+    """The rows in any of ``bitmaps``' sets named by ``keys``."""
+    return BitMap().union(*(bitmaps.get(key) or BitMap() for key in keys))
 
 
 def faceted(filter_, kind):
@@ -668,7 +847,12 @@ def faceted(filter_, kind):
 def _active(filterset):
     """The names of the filters given a value (the others narrow nothing)."""
     data = getattr(filterset.form, "cleaned_data", {})
-    return {name for name, value in data.items() if value not in (None, "", [], ())}
+    # No organisation, sector… chosen is an empty queryset (none()), which narrows nothing.
+    return {
+        name
+        for name, value in data.items()
+        if value not in (None, "", [], ()) and not isinstance(value, EmptyQuerySet)
+    }
 
 
 def build_facets(filterset, base_queryset, trees, row_sets=None):
@@ -680,6 +864,7 @@ def build_facets(filterset, base_queryset, trees, row_sets=None):
     """
     row_sets = RowSets() if row_sets is None else row_sets
     active = _active(filterset)
+    sets = indexed_sets(filterset, base_queryset, row_sets) if filterset.is_valid() else None
     facets, shared = {}, []
     for name, filter_ in filterset.filters.items():
         kind = getattr(filter_, "facet", None)
@@ -687,6 +872,13 @@ def build_facets(filterset, base_queryset, trees, row_sets=None):
             continue
         facet = Facet(name=name, legend=str(filter_.label), multiple=kind.multiple)
         facets[name] = facet
+        if sets is not None and name in sets.index.entries:
+            # Counted over the facet index: the same rows, as bitmaps.
+            rows = sets.rows_without(name if name in active else None)
+            counts = kind.indexed_counts(sets.index.entries[name], rows, filterset, name)
+            if counts is not None:
+                _fill(facet, kind.options(filterset, base_queryset, name, trees, counts))
+                continue
         if isinstance(kind, Counted) and name not in active:
             shared.append((name, kind))
             continue

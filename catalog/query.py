@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from . import filters
 from .cache import catalogue_version
-from .facets import FIND_SUFFIX, RowSets, Trees, build_facets, ids_in
+from .facets import FIND_SUFFIX, RowSets, Trees, build_facets, ids_in, indexed_sets
 from .models import shows_drafts
 
 PER_PAGE = 20
@@ -83,7 +83,11 @@ class CatalogueQuery:
 
     @cached_property
     def _matching_ids(self):
-        """The ids of the rows every filter in use keeps; None when no filter narrows the list."""
+        """The ids of the rows every filter in use keeps; None when no filter narrows the list.
+        From the facet index's sets when the list is counted over it, else from the database."""
+        sets = indexed_sets(self.filterset, self.visible, self.row_sets)
+        if sets is not None:
+            return sets.matching_ids()
         return self.row_sets.ids(self.filterset.filter_without(self.visible, set()))
 
     @property

@@ -54,6 +54,14 @@ VARIABLES = {
         "share the catalogue version the cached pages are keyed on (default: a folder of this "
         "user's in the system's temp folder)."
     ),
+    "ATLAS_FACET_INDEX": (
+        "Facet counts from each list's row-id bitmaps kept in every worker's memory: on or off "
+        "(default on in production, off in development; off counts every facet in the database)."
+    ),
+    "ATLAS_FACET_INDEX_SECONDS": (
+        "Seconds a worker keeps its facet index at most before reading it again (default 600; a "
+        "catalogue change makes it read again at once)."
+    ),
     "ATLAS_API_RATE_PER_MINUTE": (
         "Requests a minute one client address may make to /api/v1/ before it is answered 429 "
         "(default 120)."

@@ -1,5 +1,6 @@
 """Facet counts made in the database equal a naive count, and large facets show their best options
-with a search box of their own."""
+with a search box of their own. Every test runs twice: counted in the database, and counted over
+the facet index (catalog/facet_index.py)."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -7,11 +8,21 @@ from django.http import QueryDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from catalog import facet_index, models
 from catalog import facets as facet_module
-from catalog import models
 from catalog.facets import Trees, build_facets
 from catalog.filters import CaseFilter, CompanyFilter, PolicyFilter
 from tests import factories as f
+
+
+@pytest.fixture(autouse=True, params=["database", "index"])
+def counted_by(request, settings):
+    """Counted in the database, then over the facet index, built afresh for the test."""
+    settings.FACET_INDEX_ENABLED = request.param == "index"
+    facet_index.clear()
+    yield request.param
+    facet_index.clear()
+
 
 LISTS = {
     "cases": (CaseFilter, models.Case),

@@ -212,6 +212,7 @@ print(json.dumps({
     "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     "STATIC_ROOT": str(settings.STATIC_ROOT),
     "SERVE_MEDIA": settings.SERVE_MEDIA,
+    "FACET_INDEX_ENABLED": settings.FACET_INDEX_ENABLED,
     "STORAGES": settings.STORAGES,
     "TRUSTED_PROXIES": settings.TRUSTED_PROXIES,
     "LOG_FORMATTER": settings.LOGGING["formatters"]["line"],

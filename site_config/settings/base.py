@@ -145,6 +145,12 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 PAGE_CACHE_ENABLED = False
 PAGE_CACHE_SECONDS = env.integer("ATLAS_PAGE_CACHE_SECONDS", 600, minimum=1, maximum=24 * 60 * 60)
 
+# --- Facet index: list facets counted over row-id bitmaps in memory (catalog/facet_index.py) --
+# Off unless an environment module turns it on: production does, unless ATLAS_FACET_INDEX=off.
+# Built again when the catalogue version changes, and at the latest after this many seconds.
+FACET_INDEX_ENABLED = False
+FACET_INDEX_SECONDS = env.integer("ATLAS_FACET_INDEX_SECONDS", 600, minimum=1, maximum=24 * 60 * 60)
+
 # --- Passwords --------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -45,6 +45,9 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # --- Page cache for anonymous visitors (site_config/page_cache.py): on unless turned off ---------
 PAGE_CACHE_ENABLED = env.boolean("ATLAS_PAGE_CACHE", True)
 
+# --- Facet counts from row-id bitmaps in memory (catalog/facet_index.py): on unless turned off ---
+FACET_INDEX_ENABLED = env.boolean("ATLAS_FACET_INDEX", True)
+
 # --- Without Redis: what every gunicorn worker must agree on, in files they share ---------------
 # Local memory would give each worker values of its own. The catalogue version: an admin edit
 # would make only its own worker's cached pages stale, and load_catalogue none (each worker keeps
