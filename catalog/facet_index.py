@@ -89,11 +89,13 @@ def _build(filterset, using, version):
     model = filterset._meta.model
     started = time.perf_counter()
     base = model._base_manager.using(using)
+    by_state = grouped_bitmaps(base.values_list("published", "pk"))
+    published = by_state.get(True, BitMap())
     index = FacetIndex(
         version=version,
         built=time.monotonic(),
-        all=id_bitmap(base),
-        published=id_bitmap(base.filter(published=True)),
+        all=published | by_state.get(False, BitMap()),
+        published=published,
     )
     for name, filter_ in filterset.filters.items():
         kind = getattr(filter_, "facet", None)
