@@ -461,13 +461,17 @@ def lighthouse(args):
     rows = []
     log = WORK_DIR / "gunicorn.log"
     with tempfile.TemporaryDirectory() as folder, bench.Server(env, log) as server:
+        reports = Path(folder)
+        if args.reports:
+            reports = Path(args.reports)
+            reports.mkdir(parents=True, exist_ok=True)
         base = f"http://127.0.0.1:{server.port}"
         say(f"gunicorn (production settings) on {base}; {len(chosen)} pages, best of {args.runs}")
         for language, page in chosen:
             status = bench.fetch(server.port, page.path)[0]
             if status != 200:
                 raise LighthouseError(f"{page.path} answered {status}, not 200")
-            result, runs = measure(node, base, page, args.runs, Path(folder))
+            result, runs = measure(node, base, page, args.runs, reports)
             rows.append(Row(language, page, result, runs))
             say(progress(language, page, result, runs))
     print()
@@ -514,6 +518,11 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=RUNS, help=f"runs at most (default {RUNS})")
     parser.add_argument(
         "--no-doc", dest="write_doc", action="store_false", help="leave docs/lighthouse.md alone"
+    )
+    parser.add_argument(
+        "--reports",
+        metavar="DIR",
+        help="keep Lighthouse's JSON report of every run in DIR (numbered in run order)",
     )
     args = parser.parse_args(argv)
 
