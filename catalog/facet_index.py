@@ -24,10 +24,11 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from pyroaring import BitMap
 
 from .cache import catalogue_version
+from .models import shows_drafts
 
 logger = logging.getLogger("catalog.facet_index")
 
@@ -134,6 +135,20 @@ def for_filterset(filterset, using):
             # changes the version after it, and the next request builds the index again.
             index = _indexes[key] = _build(filterset, using, version)
     return index
+
+
+def count_for(filterset_class, name, record, user, using=DEFAULT_DB_ALIAS):
+    """How many rows of ``filterset_class``'s list its filter ``name`` keeps for ``record``
+    alone, among those ``user`` may see: the number the list page filtered by the record shows,
+    counted over the index (a detail page's "all N cases" link). None when there is no index
+    (the caller counts in the database)."""
+    model = filterset_class._meta.model
+    filterset = filterset_class(None, queryset=model._base_manager.none())
+    index = for_filterset(filterset, using)
+    if index is None or name not in index.entries:
+        return None
+    rows = filterset.filters[name].facet.indexed_rows(index.entries[name], [record], index)
+    return rows.intersection_cardinality(index.all if shows_drafts(user) else index.published)
 
 
 def _current(index, version):

@@ -60,17 +60,23 @@ URLS = [
 ]
 
 
+def both_ways(visitor, url, read, settings):
+    """``read`` of the page counted in the database, then over a new index."""
+    settings.FACET_INDEX_ENABLED = False
+    counted_in_database = read(visitor.get(url))
+    settings.FACET_INDEX_ENABLED = True
+    facet_index.clear()
+    indexed = read(visitor.get(url))
+    assert facet_index._indexes, "the page was not counted over the index"
+    return counted_in_database, indexed
+
+
 @pytest.mark.parametrize("url", URLS)
 def test_lists_counted_over_the_index_equal_those_counted_in_the_database(
     catalogue, client, admin_client, settings, url
 ):
     for visitor in (client, admin_client):
-        settings.FACET_INDEX_ENABLED = False
-        counted_in_database = facets_of(visitor.get(url))
-        settings.FACET_INDEX_ENABLED = True
-        facet_index.clear()
-        indexed = facets_of(visitor.get(url))
-        assert facet_index._indexes, "the list was not counted over the index"
+        counted_in_database, indexed = both_ways(visitor, url, facets_of, settings)
         assert indexed == counted_in_database
         assert facets_of(visitor.get(url)) == counted_in_database  # the index built, kept
 
@@ -148,3 +154,36 @@ def test_the_index_is_off_unless_settings_turn_it_on(db, client, settings):
 def test_production_settings_turn_the_index_on_unless_told_not_to():
     assert dump_settings()["FACET_INDEX_ENABLED"] is True
     assert dump_settings(ATLAS_FACET_INDEX="off")["FACET_INDEX_ENABLED"] is False
+
+
+def related_totals(response):
+    assert response.status_code == 200
+    names = ("companies", "cases", "policies", "case_roles")
+    return {
+        name: response.context[name].total
+        for name in names
+        if hasattr(response.context.get(name), "total")
+    }
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/sectors/future-health/", "/sectors/new-energy/", "/regions/zhejiang/", "/regions/china/"]
+    + ["/companies/zhiran-medical/", "/companies/dongfang-boiler/"],
+)
+def test_detail_pages_count_their_related_lists_over_the_index_as_the_database_does(
+    catalogue, client, admin_client, settings, url
+):
+    for visitor in (client, admin_client):
+        counted_in_database, indexed = both_ways(visitor, url, related_totals, settings)
+        assert indexed == counted_in_database
+        assert counted_in_database  # the page has related lists to count
+
+
+def test_the_count_of_a_related_list_is_the_count_of_its_list_page(db, client, index_on):
+    health = f.SectorFactory(slug="health", name_en="Health")
+    for n in range(4):
+        f.CaseFactory(published=n != 3).sectors.add(health)
+    page = client.get("/sectors/health/")
+    listed = client.get("/cases/?sector=health")
+    assert page.context["cases"].total == listed.context["result_count"] == 3

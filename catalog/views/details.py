@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .. import chinese, tree_index
+from .. import chinese, facet_index, filters, tree_index
 from ..models import (
     Case,
     CaseCompany,
@@ -56,21 +56,31 @@ class Related:
         return iter(self.rows)
 
 
-def _first(queryset, url=""):
+def _first(queryset, url="", total=None):
     """The first ``RELATED_LIMIT`` rows of ``queryset`` and their number in all, in one query.
 
     The first rows are chosen by id alone and only they are read whole; the number is a subquery
-    the database runs once. (A window count over the related rows, or sorting them whole, carried
-    every column of every row to the sort: 22,000 cases for a large sector.)"""
+    the database runs once, unless it is given (``total``, counted over the facet index). (A
+    window count over the related rows, or sorting them whole, carried every column of every
+    row to the sort: 22,000 cases for a large sector.)"""
     order = queryset.query.order_by or queryset.model._meta.ordering
     best = queryset.values("pk")[:RELATED_LIMIT]
-    total = queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*"))
     rows = queryset.model._base_manager.filter(pk__in=best)
     rows.query.select_related = queryset.query.select_related
     rows._prefetch_related_lookups = queryset._prefetch_related_lookups
-    rows = rows.annotate(related_total=Subquery(total.values("n"))).order_by(*order)
-    rows = list(rows)
-    return Related(rows, rows[0].related_total if rows else 0, url)
+    if total is None:
+        counted = queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*"))
+        rows = rows.annotate(related_total=Subquery(counted.values("n")))
+    rows = list(rows.order_by(*order))
+    if total is None:
+        total = rows[0].related_total if rows else 0
+    return Related(rows, total, url)
+
+
+def _listed(filterset_class, name, record, user):
+    """How many rows the list page filtered by ``record`` alone shows (``name`` its filter),
+    counted over the facet index; None when there is none."""
+    return facet_index.count_for(filterset_class, name, record, user)
 
 
 def _statements(user, **where):
@@ -192,9 +202,10 @@ def company_detail(request, slug):
         .order_by("-case__start_year", "case__title_en", "pk")
     )
     case_list = _filtered_lists("company", company.slug, "cases")["cases"]
+    cases_total = _listed(filters.CaseFilter, "company", company, request.user)
     context = {
         "company": company,
-        "case_roles": _first(roles, case_list),
+        "case_roles": _first(roles, case_list, cases_total),
         "parent": _visible(company.parent, request.user),
         "rounds": [r for r in rounds if _says_something(r)],
         "bare_rounds": bare_rounds,
@@ -357,7 +368,11 @@ def _tree_node_detail(request, slug, tree):
     lists = ["companies", "cases"] + (["policies"] if tree.policies_filterable else [])
     list_urls = _filtered_lists(tree.name, node.slug, *lists)
     if tree.policies_filterable:
-        policies = _first(_members(Policy, "regions", Region, node, user), list_urls["policies"])
+        policies = _first(
+            _members(Policy, "regions", Region, node, user),
+            list_urls["policies"],
+            _listed(filters.PolicyFilter, "region", node, user),
+        )
     else:
         policies = list(node.policies.all())
     quotes = _first(_statements(user, **{tree.quotes_about: node})) if tree.quotes_about else []
@@ -371,9 +386,12 @@ def _tree_node_detail(request, slug, tree):
         "companies": _first(
             _members(Company, tree.company_relation, tree.model, node, user),
             list_urls["companies"],
+            _listed(filters.CompanyFilter, tree.name, node, user),
         ),
         "cases": _first(
-            _members(Case, f"{tree.name}s", tree.model, node, user), list_urls["cases"]
+            _members(Case, f"{tree.name}s", tree.model, node, user),
+            list_urls["cases"],
+            _listed(filters.CaseFilter, tree.name, node, user),
         ),
         "metrics": metrics,
         "policies": policies,
