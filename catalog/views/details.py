@@ -444,7 +444,9 @@ def _record_link(record, kind, anchor=""):
     }
 
 
-PASSAGES_PER_PAGE = 100
+# Fifty a page: a page of a hundred, each passage with its original, translation and links, was
+# some 1,600 elements and the slowest page of the site to lay out on a phone.
+PASSAGES_PER_PAGE = 50
 
 
 def _source_citations(source):
@@ -452,7 +454,7 @@ def _source_citations(source):
 
 
 def source_detail(request, slug):
-    """A source and the passages the catalogue cites from it, a hundred a page, each with the
+    """A source and the passages the catalogue cites from it, fifty a page, each with the
     record it supports."""
     source = get_object_or_404(Source, slug=slug)
     paginator = Paginator(_source_citations(source), PASSAGES_PER_PAGE)
