@@ -137,18 +137,44 @@ def for_filterset(filterset, using):
     return index
 
 
-def count_for(filterset_class, name, record, user, using=DEFAULT_DB_ALIAS):
-    """How many rows of ``filterset_class``'s list its filter ``name`` keeps for ``record``
-    alone, among those ``user`` may see: the number the list page filtered by the record shows,
-    counted over the index (a detail page's "all N cases" link). None when there is no index
-    (the caller counts in the database)."""
+def _of_list(filterset_class, name, using):
+    """(a FilterSet of the list without a query, the list's index) when ``name`` is indexed;
+    None when there is no index."""
     model = filterset_class._meta.model
     filterset = filterset_class(None, queryset=model._base_manager.none())
     index = for_filterset(filterset, using)
     if index is None or name not in index.entries:
         return None
+    return filterset, index
+
+
+def _visible(index, user):
+    return index.all if shows_drafts(user) else index.published
+
+
+def count_for(filterset_class, name, record, user, using=DEFAULT_DB_ALIAS):
+    """How many rows of ``filterset_class``'s list its filter ``name`` keeps for ``record``
+    alone, among those ``user`` may see: the number the list page filtered by the record shows,
+    counted over the index (a detail page's "all N cases" link). None when there is no index
+    (the caller counts in the database)."""
+    found = _of_list(filterset_class, name, using)
+    if found is None:
+        return None
+    filterset, index = found
     rows = filterset.filters[name].facet.indexed_rows(index.entries[name], [record], index)
-    return rows.intersection_cardinality(index.all if shows_drafts(user) else index.published)
+    return rows.intersection_cardinality(_visible(index, user))
+
+
+def option_counts(filterset_class, name, user, using=DEFAULT_DB_ALIAS):
+    """Facet ``name``'s counts over every row of the list ``user`` may see (for a tree, node pk
+    -> rows at or below it), as the unfiltered list page shows them; None when there is no
+    index."""
+    found = _of_list(filterset_class, name, using)
+    if found is None:
+        return None
+    filterset, index = found
+    kind = filterset.filters[name].facet
+    return kind.indexed_counts(index.entries[name], _visible(index, user), filterset, name)
 
 
 def _current(index, version):

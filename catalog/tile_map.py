@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from . import models
+from . import facet_index, filters, models
 from .facets import tree_counts
 
 TILE = 72  # side of a tile, in SVG units
@@ -116,6 +116,15 @@ def _shade(cases):
     return shade
 
 
+def _counts(filterset_class, model, relation, user, nodes):
+    """region pk -> the rows of ``model`` ``user`` may see in it or below: over the facet index
+    when there is one (the counts of the list's region facet), else in the database."""
+    counts = facet_index.option_counts(filterset_class, "region", user)
+    if counts is None:
+        counts = tree_counts(model.objects.visible_to(user), relation, nodes)
+    return counts
+
+
 def build(user, counted=None):
     """(tiles, other places, width, height): three queries, or none when ``counted`` gives the
     regions with their ``case_count`` and ``company_count`` already (the /regions/ page)."""
@@ -125,8 +134,8 @@ def build(user, counted=None):
         organisations = {node.pk: node.company_count for node in nodes}
     else:
         nodes = list(models.Region.objects.order_by("name_en"))
-        cases = tree_counts(models.Case.objects.visible_to(user), "regions", nodes)
-        organisations = tree_counts(models.Company.objects.visible_to(user), "region", nodes)
+        cases = _counts(filters.CaseFilter, models.Case, "regions", user, nodes)
+        organisations = _counts(filters.CompanyFilter, models.Company, "region", user, nodes)
     by_slug = {node.slug: node for node in nodes}
     case_list = reverse("catalog:case_list")
     tiles = []

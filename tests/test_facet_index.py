@@ -187,3 +187,18 @@ def test_the_count_of_a_related_list_is_the_count_of_its_list_page(db, client, i
     page = client.get("/sectors/health/")
     listed = client.get("/cases/?sector=health")
     assert page.context["cases"].total == listed.context["result_count"] == 3
+
+
+def page_html(response):
+    """The page as a reader gets it: its counts are in its text."""
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/sectors/", "/regions/", "/map/", "/zh-hans/regions/"])
+def test_tree_pages_and_the_map_count_over_the_index_as_the_database_does(
+    catalogue, client, admin_client, settings, url
+):
+    for visitor in (client, admin_client):
+        counted_in_database, indexed = both_ways(visitor, url, page_html, settings)
+        assert indexed == counted_in_database

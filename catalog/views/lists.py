@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from .. import filters, models, tile_map
+from .. import facet_index, filters, models, tile_map
 from ..facets import tree_counts
 from ..query import CatalogueQuery, PageNotFound
 from ..search import MAX_QUERY_LENGTH, NO_TERMS_MESSAGE, UNSEARCHABLE_MESSAGE, parse_query
@@ -152,6 +152,8 @@ class TreePage:
     group_by: str
     choices: list
     label: str
+    # The list pages' filter (and facet) of this tree.
+    facet: str
 
 
 SECTORS = TreePage(
@@ -163,6 +165,7 @@ SECTORS = TreePage(
     "kind",
     models.SectorKind.choices,
     gettext_lazy("Sectors"),
+    "sector",
 )
 REGIONS = TreePage(
     models.Region,
@@ -173,6 +176,7 @@ REGIONS = TreePage(
     "level",
     models.RegionLevel.choices,
     gettext_lazy("Regions"),
+    "region",
 )
 
 
@@ -204,11 +208,14 @@ def _tree_page(request, tree, extra=None):
     nodes = list(tree.model.objects.order_by(*tree.ordering))
     companies = models.Company.objects.visible_to(request.user)
     cases = models.Case.objects.visible_to(request.user)
-    for attribute, rows, relation in (
-        ("company_count", companies, tree.company_relation),
-        ("case_count", cases, tree.case_relation),
+    for attribute, rows, relation, listed in (
+        ("company_count", companies, tree.company_relation, filters.CompanyFilter),
+        ("case_count", cases, tree.case_relation, filters.CaseFilter),
     ):
-        counts = tree_counts(rows, relation, nodes)
+        # Over the facet index when there is one: the counts the unfiltered list shows.
+        counts = facet_index.option_counts(listed, tree.facet, request.user)
+        if counts is None:
+            counts = tree_counts(rows, relation, nodes)
         for node in nodes:
             setattr(node, attribute, counts.get(node.pk, 0))
     counted = list(nodes)
