@@ -7,7 +7,7 @@ fixed number of queries and leaves out unpublished ones for the public. Staff se
 from dataclasses import dataclass
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Value
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,6 +19,9 @@ from ..models import (
     CaseCompany,
     Citation,
     Company,
+    FundingRound,
+    Investment,
+    Metric,
     Person,
     Policy,
     Quote,
@@ -465,20 +468,19 @@ def source_detail(request, slug):
         page = paginator.page(int(raw))
     except InvalidPage as exc:
         raise Http404(_("There is no page %(page)s of this list.") % {"page": raw[:20]}) from exc
+    # The records a passage supports: the direct ones joined, those reached through a figure,
+    # a funding round, an investment or a statement read by one query each. (One query joining
+    # all sixteen tables took PostgreSQL 100 to 250 ms to plan, for 50 rows.)
     citations = page.object_list.select_related(
-        "company",
-        "case",
-        "policy",
-        "person",
-        "metric__case",
-        "metric__company",
-        "metric__policy",
-        "metric__region",
-        "metric__sector",
-        "funding_round__company",
-        "investment__investee",
-        "quote_record__person",
-        "theme",
+        "company", "case", "policy", "person", "theme"
+    ).prefetch_related(
+        Prefetch(
+            "metric",
+            Metric._base_manager.select_related("case", "company", "policy", "region", "sector"),
+        ),
+        Prefetch("funding_round", FundingRound._base_manager.select_related("company")),
+        Prefetch("investment", Investment._base_manager.select_related("investee")),
+        Prefetch("quote_record", Quote._base_manager.select_related("person")),
     )
     drafts = shows_drafts(request.user)
     entries = []
