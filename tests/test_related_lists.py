@@ -137,3 +137,14 @@ def test_an_organisation_page_caps_its_people_and_statements(client, small_limit
     assert text == "Showing 3 of 5 people: all of them in the filterable list"
     assert url == "/people/?organisation=big-firm"
     assert client.get(url).context["result_count"] == 5
+
+
+def test_a_sector_page_shows_the_first_page_of_its_list_page(client):
+    sector = f.SectorFactory(slug="health", name_en="Health")
+    for n in range(25):
+        f.CaseFactory(title_en=f"Case {n:02}").sectors.add(sector)
+    page = client.get(sector.get_absolute_url())
+    listed = client.get("/cases/", {"sector": "health"})
+    shown = [case.pk for case in page.context["cases"]]
+    assert shown == [case.pk for case in listed.context["object_list"]]
+    assert len(shown) == details.RELATED_LIMIT == listed.context["paginator"].per_page

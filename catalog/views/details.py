@@ -33,10 +33,11 @@ from ..models import (
 from ..models.closure import TreeMembership
 from ..models.people import co_speakers
 from ..models.provenance import cited
+from ..query import PER_PAGE
 
-# A related list on a detail page shows at most this many rows, then links to the list page
-# that holds them all: a sector may have tens of thousands of cases.
-RELATED_LIMIT = 50
+# A related list on a detail page shows the first page of its list page (as many rows), then
+# links to the list page that holds them all: a sector may have tens of thousands of cases.
+RELATED_LIMIT = PER_PAGE
 
 
 @dataclass
