@@ -161,9 +161,21 @@ class CatalogueQuery:
         except InvalidPage as exc:
             message = _("There is no page %(page)s of this list.") % {"page": raw}
             raise PageNotFound(message) from exc
-        # A deep page: the offset is walked over the row ids alone (a subquery), and only the
-        # page's rows are read whole, with their annotations.
-        page.object_list = self.rows.filter(pk__in=page.object_list.values("pk"))
+        sets = indexed_sets(self.filterset, self.visible, self.row_sets)
+        if sets is not None:
+            # The page's ids walked along the list's order in memory (catalog/facet_index.py),
+            # then only the page's rows read, with their annotations.
+            ids = sets.index.page_ids(
+                self.filterset.qs, sets.rows_without(None), page.start_index() - 1, per_page
+            )
+            order = self.rows.query.order_by or self.model._meta.ordering
+            page.object_list = (
+                self.model.objects.all().for_list().filter(pk__in=ids).order_by(*order)
+            )
+        else:
+            # A deep page: the offset is walked over the row ids alone (a subquery), and only
+            # the page's rows are read whole, with their annotations.
+            page.object_list = self.rows.filter(pk__in=page.object_list.values("pk"))
         return paginator, page, ""
 
     @property

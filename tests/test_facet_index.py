@@ -57,6 +57,17 @@ URLS = [
     "/policies/",
     "/policies/?region=china",
     "/zh-hans/cases/?sector=new-energy",
+    # Pages and orders: the page's rows walked along the order in memory.
+    "/cases/?page=2",
+    "/cases/?sort=-year&page=2",
+    "/cases/?sort=metrics",
+    "/cases/?sort=year&track=renew_traditional",
+    "/cases/?sort=newest&q=%E9%86%AB%E7%99%82",
+    "/companies/?sort=founded&page=2",
+    "/companies/?sort=-founded&page=3",
+    "/policies/?sort=-date",
+    "/people/?sort=quotes",
+    "/people/?page=2",
 ]
 
 
