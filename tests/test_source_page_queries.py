@@ -10,9 +10,7 @@ from catalog import models
 JOIN_LIMIT = 8
 
 
-def test_every_page_of_the_source_names_each_passage_s_record_in_small_queries(
-    catalogue, client
-):
+def test_every_page_of_the_source_names_each_passage_s_record_in_small_queries(catalogue, client):
     source = models.Source.objects.order_by("pk").first()
     kinds, number, pages = set(), 1, 1
     while number <= pages:
