@@ -66,6 +66,7 @@ def id_bitmap(queryset):
 class FacetIndex:
     """The bitmaps of one list (its FilterSet class) in one database."""
 
+    model: type
     version: str
     built: float
     all: BitMap
@@ -127,6 +128,7 @@ def _build(filterset, using, version):
     by_state = grouped_bitmaps(base.values_list("published", "pk"))
     published = by_state.get(True, BitMap())
     index = FacetIndex(
+        model=model,
         version=version,
         built=time.monotonic(),
         all=published | by_state.get(False, BitMap()),
@@ -186,17 +188,16 @@ def _visible(index, user):
     return index.all if shows_drafts(user) else index.published
 
 
-def count_for(filterset_class, name, record, user, using=DEFAULT_DB_ALIAS):
-    """How many rows of ``filterset_class``'s list its filter ``name`` keeps for ``record``
-    alone, among those ``user`` may see: the number the list page filtered by the record shows,
-    counted over the index (a detail page's "all N cases" link). None when there is no index
-    (the caller counts in the database)."""
+def listed_rows(filterset_class, name, record, user, using=DEFAULT_DB_ALIAS):
+    """(the index, the ids of the rows ``filterset_class``'s list filtered by ``record`` alone
+    shows ``user``, as a BitMap), for a detail page's related list and its "all N cases" link;
+    None when there is no index (the caller reads them from the database)."""
     found = _of_list(filterset_class, name, using)
     if found is None:
         return None
     filterset, index = found
     rows = filterset.filters[name].facet.indexed_rows(index.entries[name], [record], index)
-    return rows.intersection_cardinality(_visible(index, user))
+    return index, rows & _visible(index, user)
 
 
 def option_counts(filterset_class, name, user, using=DEFAULT_DB_ALIAS):

@@ -171,7 +171,7 @@ def related_totals(response):
     assert response.status_code == 200
     names = ("companies", "cases", "policies", "case_roles")
     return {
-        name: response.context[name].total
+        name: (response.context[name].total, [row.pk for row in response.context[name].rows])
         for name in names
         if hasattr(response.context.get(name), "total")
     }
@@ -182,7 +182,7 @@ def related_totals(response):
     ["/sectors/future-health/", "/sectors/new-energy/", "/regions/zhejiang/", "/regions/china/"]
     + ["/companies/zhiran-medical/", "/companies/dongfang-boiler/"],
 )
-def test_detail_pages_count_their_related_lists_over_the_index_as_the_database_does(
+def test_detail_pages_list_and_count_their_related_rows_over_the_index_as_the_database_does(
     catalogue, client, admin_client, settings, url
 ):
     for visitor in (client, admin_client):

@@ -60,15 +60,26 @@ class Related:
         return iter(self.rows)
 
 
-def _first(queryset, url="", total=None):
+def _first(queryset, url="", listed=None):
     """The first ``RELATED_LIMIT`` rows of ``queryset`` and their number in all, in one query.
 
     The first rows are chosen by id alone and only they are read whole; the number is a subquery
-    the database runs once, unless it is given (``total``, counted over the facet index). (A
-    window count over the related rows, or sorting them whole, carried every column of every
-    row to the sort: 22,000 cases for a large sector.)"""
+    the database runs once. (A window count over the related rows, or sorting them whole,
+    carried every column of every row to the sort: 22,000 cases for a large sector.)
+
+    ``listed`` (the facet index and the ids of the rows, from ``_listed``): the number is theirs,
+    and when they are ``queryset``'s own rows the first are walked along the order in memory."""
     order = queryset.query.order_by or queryset.model._meta.ordering
-    best = queryset.values("pk")[:RELATED_LIMIT]
+    total = None
+    if listed is None:
+        best = queryset.values("pk")[:RELATED_LIMIT]
+    else:
+        index, members = listed
+        total = len(members)
+        if index.model is queryset.model:
+            best = index.page_ids(queryset, members, 0, RELATED_LIMIT)
+        else:
+            best = queryset.values("pk")[:RELATED_LIMIT]
     rows = queryset.model._base_manager.filter(pk__in=best)
     rows.query.select_related = queryset.query.select_related
     rows._prefetch_related_lookups = queryset._prefetch_related_lookups
@@ -82,9 +93,9 @@ def _first(queryset, url="", total=None):
 
 
 def _listed(filterset_class, name, record, user):
-    """How many rows the list page filtered by ``record`` alone shows (``name`` its filter),
-    counted over the facet index; None when there is none."""
-    return facet_index.count_for(filterset_class, name, record, user)
+    """The rows the list page filtered by ``record`` alone shows (``name`` its filter), from the
+    facet index, for ``_first``; None when there is none."""
+    return facet_index.listed_rows(filterset_class, name, record, user)
 
 
 def _statements(user, **where):
@@ -206,10 +217,10 @@ def company_detail(request, slug):
         .order_by("-case__start_year", "case__title_en", "pk")
     )
     case_list = _filtered_lists("company", company.slug, "cases")["cases"]
-    cases_total = _listed(filters.CaseFilter, "company", company, request.user)
+    cases_listed = _listed(filters.CaseFilter, "company", company, request.user)
     context = {
         "company": company,
-        "case_roles": _first(roles, case_list, cases_total),
+        "case_roles": _first(roles, case_list, cases_listed),
         "parent": _visible(company.parent, request.user),
         "rounds": [r for r in rounds if _says_something(r)],
         "bare_rounds": bare_rounds,
