@@ -24,7 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "site_config.apps.StaticFilesConfig",  # django.contrib.staticfiles, without ReDoc
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_filters",
