@@ -85,7 +85,7 @@ class FacetIndex:
         key = repr(order)
         ordered = self.orders.get(key)
         if ordered is None:
-            rows = queryset.model.objects.all().for_list().prefetch_related(None)
+            rows = queryset.model.objects.using(queryset.db).for_list().prefetch_related(None)
             ids = rows.order_by(*order).values_list("pk", flat=True)
             ordered = self.orders[key] = array("q", ids.iterator(chunk_size=FETCH_SIZE))
         if members is self.all:

@@ -127,7 +127,7 @@ def regions(n, **fields):
     )
 
 
-def cite_all(source, name, records):
+def cite_all(source, name, records, **fields):
     return bulk(
         m.Citation,
         len(records),
@@ -135,6 +135,7 @@ def cite_all(source, name, records):
         source=source,
         quote="原文。",
         **{name: list(records)},
+        **fields,
     )
 
 
@@ -291,10 +292,15 @@ def region_page(n):
 
 def source_page(n):
     source = f.SourceFactory()
-    cite_all(source, "company", companies(n))
-    cite_all(source, "metric", metrics(n, case=f.CaseFactory()))
-    cite_all(source, "quote_record", quotes(n))
-    cite_all(source, "investment", [f.InvestmentFactory() for _ in range(min(n, 5))])
+    # A passage of each kind first, so that the first page reaches every kind of record (each
+    # kind reached through a figure, a round, an investment or a statement is one query).
+    cite_all(source, "metric", metrics(1, case=f.CaseFactory()), sort_order=0)
+    cite_all(source, "quote_record", quotes(1), sort_order=0)
+    cite_all(source, "investment", [f.InvestmentFactory()], sort_order=0)
+    cite_all(source, "company", companies(n), sort_order=1)
+    cite_all(source, "metric", metrics(n, case=f.CaseFactory()), sort_order=1)
+    cite_all(source, "quote_record", quotes(n), sort_order=1)
+    cite_all(source, "investment", [f.InvestmentFactory() for _ in range(min(n, 5))], sort_order=1)
     return source
 
 
