@@ -25,6 +25,7 @@ from array import array
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import FieldError
 from django.db import DEFAULT_DB_ALIAS, connections
 from pyroaring import BitMap
 
@@ -59,7 +60,13 @@ def grouped_bitmaps(queryset):
 
 def id_bitmap(queryset):
     """The ids of ``queryset``'s rows as a BitMap, read in chunks."""
-    return BitMap(queryset.order_by().values_list("pk", flat=True).iterator(chunk_size=FETCH_SIZE))
+    sql, params = queryset.order_by().values_list("pk").query.sql_with_params()
+    bitmap = BitMap()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(FETCH_SIZE):
+            bitmap.update(pk for (pk,) in chunk)
+    return bitmap
 
 
 @dataclass
@@ -85,9 +92,7 @@ class FacetIndex:
         key = repr(order)
         ordered = self.orders.get(key)
         if ordered is None:
-            rows = queryset.model.objects.using(queryset.db).for_list().prefetch_related(None)
-            ids = rows.order_by(*order).values_list("pk", flat=True)
-            ordered = self.orders[key] = array("q", ids.iterator(chunk_size=FETCH_SIZE))
+            ordered = self.orders[key] = _ordered_ids(queryset.model, queryset.db, order)
         if members is self.all:
             return list(ordered[offset : offset + limit])
         if members is self.published:  # a list no filter narrows: its published rows in order
@@ -119,6 +124,19 @@ class FacetIndex:
         if left_out is not None:
             return self.published
         return row_sets.ids(queryset).bitmap
+
+
+def _ordered_ids(model, using, order):
+    """The ids of all of ``model``'s rows in ``order``: read from the table alone, or with the
+    list's annotations when the order needs one (most figures first)."""
+    rows = model._base_manager.using(using)
+    try:
+        ids = rows.order_by(*order).values_list("pk", flat=True)
+        return array("q", ids.iterator(chunk_size=FETCH_SIZE))
+    except FieldError:
+        rows = model.objects.using(using).for_list().prefetch_related(None)
+        ids = rows.order_by(*order).values_list("pk", flat=True)
+        return array("q", ids.iterator(chunk_size=FETCH_SIZE))
 
 
 def _build(filterset, using, version):

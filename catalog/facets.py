@@ -685,16 +685,15 @@ class Flags(Counted):
         return {value: Q(**{self.fields[value]: True}) for value, _label in self.choices_}
 
     def indexed(self, filterset, name, using):
-        """For the facet index: each option's rows, read in one query of the flags."""
-        values = [value for value, _label in self.choices_]
+        """For the facet index: each option's rows, read in one query (the rows of each flag,
+        one after the other)."""
         base = filterset._meta.model._base_manager.using(using)
-        entry = {value: BitMap() for value in values}
-        rows = base.order_by().values_list("pk", *(self.fields[value] for value in values))
-        for pk, *flags in rows.iterator(chunk_size=facet_index.FETCH_SIZE):
-            for value, flag in zip(values, flags, strict=True):
-                if flag:
-                    entry[value].add(pk)
-        return entry
+        parts = [
+            base.filter(**{self.fields[value]: True}).order_by().values_list(Value(value), "pk")
+            for value, _label in self.choices_
+        ]
+        grouped = facet_index.grouped_bitmaps(parts[0].union(*parts[1:], all=True))
+        return {value: grouped.get(value, BitMap()) for value, _label in self.choices_}
 
 
 @dataclass(frozen=True)
