@@ -70,6 +70,18 @@ control_socket_disable = True
 if Path("/dev/shm").is_dir():
     worker_tmp_dir = "/dev/shm"
 
+
+def post_worker_init(worker):
+    """Each worker reads the facet index of every list before it takes requests
+    (catalog/facet_index.py), so that no visitor waits for it after a start or a recycling."""
+    from django.db import connections
+
+    from catalog import facet_index
+
+    facet_index.warm()
+    connections.close_all()
+
+
 # --- Logs: one JSON object per line on stdout, like the site's own (site_config/log_format.py) ----
 accesslog = "-"
 errorlog = "-"

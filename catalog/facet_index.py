@@ -230,6 +230,24 @@ def option_counts(filterset_class, name, user, using=DEFAULT_DB_ALIAS):
     return kind.indexed_counts(index.entries[name], _visible(index, user), filterset, name)
 
 
+def warm(using=DEFAULT_DB_ALIAS):
+    """Build the index of every list, and each list's first page in its usual order, before a
+    worker takes requests (gunicorn.conf.py): its first visitors, after a start or a restart,
+    do not wait for it. A failure is logged, never raised: the index is then built on the first
+    request instead."""
+    from . import filters
+
+    for filterset_class in filters.LIST_FILTERSETS:
+        model = filterset_class._meta.model
+        try:
+            filterset = filterset_class({}, queryset=model.objects.all().for_list())
+            index = for_filterset(filterset, using)
+            if index is not None and filterset.is_valid():
+                index.page_ids(filterset.qs, index.published, 0, 1)
+        except Exception:  # a database not migrated yet, unreachable…
+            logger.exception("facet index of %s not built in advance", model._meta.label)
+
+
 def _current(index, version):
     return (
         index is not None

@@ -531,3 +531,7 @@ class PersonFilter(FacetedFilterSet):
 
     def filter_pseudonym(self, queryset, name, value):
         return _yes_no(queryset, Q(is_pseudonym=True), value)
+
+
+# The FilterSets of the list pages, whose facets the facet index holds (catalog/facet_index.py).
+LIST_FILTERSETS = (CaseFilter, CompanyFilter, PolicyFilter, PersonFilter)

@@ -7,7 +7,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog import facet_index
+from catalog import facet_index, filters
 from catalog.cache import VERSION_CACHE
 from tests import factories as f
 from tests.test_admin import admin_url, form_data
@@ -213,3 +213,20 @@ def test_tree_pages_and_the_map_count_over_the_index_as_the_database_does(
     for visitor in (client, admin_client):
         counted_in_database, indexed = both_ways(visitor, url, page_html, settings)
         assert indexed == counted_in_database
+
+
+def test_warming_builds_every_list_s_index_before_any_request(catalogue, index_on):
+    facet_index.warm()
+    built = {index.model for index in facet_index._indexes.values()}
+    assert built == {flt._meta.model for flt in filters.LIST_FILTERSETS}
+    # and each list's first page in its usual order
+    assert all(index.orders for index in facet_index._indexes.values())
+
+
+def test_warming_never_stops_a_worker(db, index_on, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("no such table")
+
+    monkeypatch.setattr(facet_index, "for_filterset", broken)
+    facet_index.warm()  # logged, not raised
+    assert "not built in advance" in caplog.text

@@ -211,6 +211,9 @@ def test_logs_are_json_lines(server):
     time.sleep(0.3)
     events = [json.loads(line) for line in server["log"].read_text().splitlines() if line]
     assert any(e["logger"] == "gunicorn.error" and "Listening at" in e["message"] for e in events)
+    # Each worker read the facet index of the lists before taking requests (gunicorn.conf.py).
+    built = [e for e in events if e["logger"] == "catalog.facet_index"]
+    assert any("facet index of catalog.Case built" in e["message"] for e in built), built
     access = [e for e in events if e["logger"] == "gunicorn.access"]
     home = [e for e in access if e.get("path") == "/" and e.get("query") == "smoke=1"]
     assert home
