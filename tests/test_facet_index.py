@@ -230,3 +230,18 @@ def test_warming_never_stops_a_worker(db, index_on, monkeypatch, caplog):
     monkeypatch.setattr(facet_index, "for_filterset", broken)
     facet_index.warm()  # logged, not raised
     assert "not built in advance" in caplog.text
+
+
+def first_cases(response):
+    return [role.case_id for role in response.context["case_roles"].rows]
+
+
+def test_an_organisation_s_first_cases_are_the_same_over_the_index(db, client, settings):
+    company = f.CompanyFactory(slug="busy")
+    for n in range(25):
+        year = None if n % 7 == 0 else 2010 + n % 4
+        case = f.CaseFactory(title_en=f"Case {n % 5}", start_year=year, end_year=year)
+        f.CaseCompanyFactory(case=case, company=company)
+    counted_in_database, indexed = both_ways(client, "/companies/busy/", first_cases, settings)
+    assert indexed == counted_in_database
+    assert len(indexed) == 20
