@@ -6,7 +6,7 @@
    database is reused while its stamp (sizes, seed, migrations, fixtures, generator) still matches.
 2. Static files collected, the pages to measure picked from the database, and their SQL queries
    counted in-process (Django's test client and CaptureQueriesContext, production settings).
-3. gunicorn with production settings and 2 sync workers on a free loopback port, once with the
+3. gunicorn with production settings and 2 threaded workers on a free loopback port, once with the
    page cache off and once with it on (BENCH_CACHE=off|on|both), stopped at the end, on Ctrl-C and
    on error.
 4. ApacheBench (``ab``, Debian's apache2-utils, installed when missing) times each page: p50 and
@@ -1482,8 +1482,8 @@ def bench(options):
                 f"{options.organisations:,} generated, seed {options.seed})"
             ),
             "server": (
-                f"gunicorn {version('gunicorn')} with {WORKERS} sync workers (gunicorn.conf.py), "
-                f"production settings, Django {version('Django')}; page cache "
+                f"gunicorn {version('gunicorn')} with {WORKERS} threaded workers "
+                f"(gunicorn.conf.py), production settings, Django {version('Django')}; page cache "
                 + " then ".join(f"{PAGE_CACHE_SWITCH}={mode}" for mode in options.modes)
             ),
             "load": (
