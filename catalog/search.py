@@ -17,9 +17,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, Subquery, Value
-from django.db.models.functions import Coalesce, StrIndex
+from django.db.models import IntegerField, Value
+from django.db.models.functions import StrIndex
+from django.urls import reverse
 from django.utils.html import escape, format_html
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -28,8 +30,9 @@ from . import chinese, search_index
 MAX_QUERY_LENGTH = 200
 # At most this many terms are used; the rest are ignored (and the page says so).
 MAX_TERMS = 10
-# Rows shown per group; the count says how many matched in all.
-GROUP_LIMIT = 50
+# Rows shown per group, as many as a list shows on a page; the count says how many matched in all,
+# and a group with a list page links to it, filtered by the same words, for the rest.
+GROUP_LIMIT = 20
 # Characters of context either side of the first match in an excerpt.
 EXCERPT_RADIUS = 60
 
@@ -354,6 +357,9 @@ class Group:
     label: str
     count: int = 0
     hits: list = field(default_factory=list)
+    # The group's list page filtered by the same words, where it has one: all its rows, with
+    # the list's filters and orders.
+    list_url: str = ""
 
     @property
     def more(self):
@@ -411,6 +417,7 @@ def _groups():
             ("name_zh", "name_en"),
             ("name_zh_hans", "short_name_zh", "aliases", "description_zh", "description_en"),
             _company_meta,
+            list_url_name="catalog:company_list",
         ),
         GroupSpec(
             "cases",
@@ -419,6 +426,7 @@ def _groups():
             ("title_zh", "title_en"),
             ("summary_zh", "summary_en"),
             _case_meta,
+            list_url_name="catalog:case_list",
         ),
         GroupSpec(
             "policies",
@@ -427,6 +435,7 @@ def _groups():
             ("title_zh", "title_en"),
             ("issuer_note_zh", "issuer_note_en", "summary_zh", "summary_en"),
             _policy_meta,
+            list_url_name="catalog:policy_list",
         ),
         GroupSpec(
             "themes",
@@ -444,6 +453,7 @@ def _groups():
             ("name_zh_hans", "role_zh", "role_en"),
             _person_meta,
             ("organisation",),
+            list_url_name="catalog:person_list",
         ),
         GroupSpec(
             "sectors",
@@ -492,6 +502,7 @@ class GroupSpec:
     others: tuple
     meta: object
     select_related: tuple = ()
+    list_url_name: str = ""
 
     def texts(self, record, name):
         """The field's texts as the page shows them."""
@@ -501,8 +512,9 @@ class GroupSpec:
         return [_shown(record, name, value)] if value else []
 
     def rows(self, query, user):
-        """One query: the visible rows containing every term (found through the search index),
-        best first, each with the total."""
+        """The visible rows containing every term (found through the search index), best first,
+        and how many there are: one pass over the matching rows, then the best rows read whole
+        (none when nothing matched)."""
         rows = self.model.objects.all()
         if hasattr(rows, "visible_to"):
             rows = rows.visible_to(user)
@@ -512,17 +524,16 @@ class GroupSpec:
             rank = rank + StrIndex("search_text", Value(term))
         # Earlier matches first (names come first in search_text); the model's ordering breaks ties.
         order = ("search_rank", *self.model._meta.ordering)
-        # The best rows are chosen by id alone, then read whole; the total is a subquery the
-        # database runs once. (A window over every matching row, or choosing whole rows, carries
-        # each of them, every column, to the sort.)
-        best = matches.annotate(search_rank=rank).order_by(*order).values("pk")[:GROUP_LIMIT]
-        total = matches.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*"))
-        rows = self.model._base_manager.filter(pk__in=best)
+        ids, total = search_index.best_and_total(
+            matches.annotate(search_rank=rank), order, GROUP_LIMIT
+        )
+        if not ids:
+            return [], total
+        rows = self.model._base_manager.filter(pk__in=ids)
         if self.select_related:
             rows = rows.select_related(*self.select_related)
-        return rows.annotate(
-            search_total=Coalesce(Subquery(total.values("n")), Value(0)), search_rank=rank
-        ).order_by(*order)
+        position = {pk: index for index, pk in enumerate(ids)}
+        return sorted(rows, key=lambda row: position[row.pk]), total
 
     def hit(self, record, terms, show_drafts):
         title, subtitle = (_shown(record, name, getattr(record, name)) for name in self.names)
@@ -562,8 +573,9 @@ def run_search(query, user):
     for spec in _groups():
         group = Group(key=spec.key, label=spec.label)
         if query.terms and not query.unsearchable:
-            rows = list(spec.rows(query, user))
-            group.count = rows[0].search_total if rows else 0
+            rows, group.count = spec.rows(query, user)
+            if spec.list_url_name and not query.terms_dropped:
+                group.list_url = f"{reverse(spec.list_url_name)}?{urlencode({'q': query.text})}"
             group.hits = [spec.hit(row, query.terms, show_drafts) for row in rows]
         groups.append(group)
     return groups

@@ -30,6 +30,7 @@ On SQLite a migration that rebuilds one of those tables drops its triggers: afte
 
 from django.core.signals import request_started
 from django.db import connections
+from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
@@ -250,3 +251,35 @@ def matching(queryset, terms):
         if candidates is not None and selective(connection, table, candidates):
             queryset = queryset.filter(pk__in=RawSQL(*candidates))
     return queryset
+
+
+def best_and_total(queryset, order, limit):
+    """The ids of ``queryset``'s first ``limit`` rows in ``order`` (field names, "-" for
+    descending, as in ``Meta.ordering``; the id breaks remaining ties) and the number of its rows.
+
+    One pass over the matching rows, whose ids and ordering values alone are kept (a materialised
+    common table expression) and then both counted and sorted: a common term is in tens of
+    thousands of rows, and reading their text twice, once to rank and once to count, cost twice
+    as much. Without an ORDER BY modifier for NULLs, each database places them as Django's
+    ``order_by`` does there.
+    """
+    connection = connections[queryset.db]
+    quote = connection.ops.quote_name
+    columns, sort = {}, []
+    for position, name in enumerate(order):
+        alias = f"search_order_{position}"
+        columns[alias] = F(name.removeprefix("-"))
+        sort.append(quote(alias) + (" DESC" if name.startswith("-") else ""))
+    sort.append(quote("search_id"))
+    inner = queryset.order_by().values(search_id=F("pk"), **columns)
+    sql, params = inner.query.get_compiler(using=queryset.db).as_sql()
+    found = quote("search_found")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH {found} AS MATERIALIZED ({sql}) "
+            f"SELECT {quote('search_id')}, (SELECT count(*) FROM {found}) FROM {found} "
+            f"ORDER BY {', '.join(sort)} LIMIT %s",
+            (*params, limit),
+        )
+        rows = cursor.fetchall()
+    return [row[0] for row in rows], (rows[0][1] if rows else 0)

@@ -419,7 +419,30 @@ def test_a_long_match_list_is_capped_and_counted(client):
     companies = section(search(client, "hydrogen"), "companies")
     assert f"({GROUP_LIMIT + 5})" in companies
     assert companies.count('class="result"') == GROUP_LIMIT
-    assert f"Showing the first {GROUP_LIMIT} of {GROUP_LIMIT + 5}" in companies
+    assert f"Showing the first {GROUP_LIMIT} of {GROUP_LIMIT + 5}: all of them" in companies
+    # The rest are one click away: the organisations' list, filtered by the same words.
+    link = re.search(r'<p class="more"><a href="([^"]+)"', companies).group(1)
+    assert link == reverse("catalog:company_list") + "?q=hydrogen"
+    listed = client.get(link.replace("&amp;", "&")).content.decode()
+    assert f"{GROUP_LIMIT + 5} results" in listed
+
+
+@pytest.mark.django_db
+def test_ties_in_rank_keep_the_models_order_and_a_group_without_a_list_says_to_narrow(client):
+    """Rows that match at the same place come in the model's order (cases: latest first); a
+    group with no list page of its own (sectors) asks for another word instead of linking."""
+    old, new = (
+        f.CaseFactory(title_en="Hydrogen a", start_year=2001),
+        f.CaseFactory(title_en="Hydrogen b", start_year=2024),
+    )
+    cases = section(search(client, "hydrogen"), "cases")
+    assert cases.index(new.get_absolute_url()) < cases.index(old.get_absolute_url())
+    for n in range(GROUP_LIMIT + 1):
+        f.SectorFactory(name_en=f"Hydrogen sector {n}")
+    sectors = section(search(client, "hydrogen"), "sectors")
+    assert f"({GROUP_LIMIT + 1})" in sectors
+    assert "Add a word to narrow the search." in sectors
+    assert '<p class="more"><a' not in sectors
 
 
 def _populate(n):
@@ -435,10 +458,11 @@ def _populate(n):
 @pytest.mark.parametrize("rows", [3, 60])
 def test_query_count_does_not_grow_with_the_rows(client, django_assert_num_queries, rows):
     _populate(rows)
-    # One per group, and on SQLite one more per group and term: how many rows the index gives
+    # Per group, one query for the best ids and the total and, when it found any, one for
+    # their rows; on SQLite one more per group and term: how many rows the index gives
     # (catalog.search_index.selective). Sectors, regions and themes, tables of a few hundred
-    # rows at most, are read without the index: one query each.
-    per_group = 2 if connection.vendor == "sqlite" else 1
+    # rows at most, are read without the index, and here hold no match: one query each.
+    per_group = 3 if connection.vendor == "sqlite" else 2
     with django_assert_num_queries(4 * per_group + 3):
         response = client.get(URL, {"q": "hydrogen"})
     assert response.status_code == 200
