@@ -8,8 +8,9 @@ plain condition decides, and the rows found are those of the plain scan.
 SQLite: a contentless FTS5 table per searchable model (``<table>_search``, trigram tokenizer,
 filled by triggers on the model's table, so that ``save()``, ``bulk_create``, ``update()`` and
 raw SQL all keep it current) holds each row's text followed by two newlines. A term of three
-characters or more is looked up as the trigrams it is made of; a term of two characters as the
-trigrams that start with it, read from the index's vocabulary (``<table>_search_terms``): the two
+characters or more is looked up as the trigrams that cover it side by side; a term of two
+characters as the trigrams that start with it, read from the index's vocabulary
+(``<table>_search_terms``): the two
 newlines make every occurrence of such a term, at the end of the text too, the start of a trigram
 (and of one character too, but see ``VOCABULARY_MIN_LENGTH``).
 
@@ -193,7 +194,11 @@ def sqlite_candidates(connection, table, term):
     every row that does among them; None when the index cannot tell."""
     quote = connection.ops.quote_name
     if len(term) >= 3:
-        trigrams = dict.fromkeys(term[start : start + 3] for start in range(len(term) - 2))
+        # Trigrams that together cover the term, side by side (and the last one): a row holding
+        # the term holds them all, and intersecting five posting lists instead of eleven
+        # ("manufacturing") costs a third as much; the plain condition removes the few extra.
+        starts = [*range(0, len(term) - 2, 3), len(term) - 3]
+        trigrams = dict.fromkeys(term[start : start + 3] for start in starts)
         index = quote(index_table(table))
         return (
             f"SELECT rowid FROM {index} WHERE {index} MATCH %s",

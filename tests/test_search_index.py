@@ -334,6 +334,24 @@ def test_the_index_is_used_for_a_term_in_few_rows_and_not_for_one_in_most():
         assert_same_rows((term,))
 
 
+@pytest.mark.django_db
+def test_the_index_looks_a_term_up_by_the_trigrams_that_cover_it():
+    """ "manufacturing" is looked up as man·ufa·ctu·rin·ing: a row holding those apart is a
+    candidate, and the plain condition leaves it out."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    sql, params = search_index.sqlite_candidates(connection, "catalog_company", "manufacturing")
+    assert params == ['"man" AND "ufa" AND "ctu" AND "rin" AND "ing"']
+    assert search_index.sqlite_candidates(connection, "catalog_company", "abcd")[1] == [
+        '"abc" AND "bcd"'
+    ]
+    real = factories.CompanyFactory(name_en="Smart Manufacturing Works", slug="real")
+    apart = factories.CompanyFactory(name_en="Man ufa ctu rin ing", slug="apart")
+    assert {real.pk, apart.pk} <= in_index(models.Company, "manufacturing")
+    assert list(models.Company.objects.matching(("manufacturing",))) == [real]
+    assert_same_rows(("manufacturing",))
+
+
 def test_a_term_the_index_cannot_look_up_is_still_found():
     """One or two characters that folding would change, or that end at the last code point,
     are matched by the plain condition alone."""
