@@ -501,7 +501,7 @@ class GroupSpec:
     names: tuple
     others: tuple
     meta: object
-    select_related: tuple = ()
+    related: tuple = ()  # foreign keys the hits show, read with them
     list_url_name: str = ""
 
     def texts(self, record, name):
@@ -513,8 +513,7 @@ class GroupSpec:
 
     def rows(self, query, user):
         """The visible rows containing every term (found through the search index), best first,
-        and how many there are: one pass over the matching rows, then the best rows read whole
-        (none when nothing matched)."""
+        and how many there are: one statement (and one more for the people's organisations)."""
         rows = self.model.objects.all()
         if hasattr(rows, "visible_to"):
             rows = rows.visible_to(user)
@@ -524,16 +523,9 @@ class GroupSpec:
             rank = rank + StrIndex("search_text", Value(term))
         # Earlier matches first (names come first in search_text); the model's ordering breaks ties.
         order = ("search_rank", *self.model._meta.ordering)
-        ids, total = search_index.best_and_total(
-            matches.annotate(search_rank=rank), order, GROUP_LIMIT
+        return search_index.best_and_total(
+            matches.annotate(search_rank=rank), order, GROUP_LIMIT, self.related
         )
-        if not ids:
-            return [], total
-        rows = self.model._base_manager.filter(pk__in=ids)
-        if self.select_related:
-            rows = rows.select_related(*self.select_related)
-        position = {pk: index for index, pk in enumerate(ids)}
-        return sorted(rows, key=lambda row: position[row.pk]), total
 
     def hit(self, record, terms, show_drafts):
         title, subtitle = (_shown(record, name, getattr(record, name)) for name in self.names)

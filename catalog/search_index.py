@@ -258,33 +258,40 @@ def matching(queryset, terms):
     return queryset
 
 
-def best_and_total(queryset, order, limit):
-    """The ids of ``queryset``'s first ``limit`` rows in ``order`` (field names, "-" for
-    descending, as in ``Meta.ordering``; the id breaks remaining ties) and the number of its rows.
+def best_and_total(queryset, order, limit, related=()):
+    """``queryset``'s first ``limit`` rows in ``order`` (field names, "-" for descending, as in
+    ``Meta.ordering``; the id breaks remaining ties), read whole through the model's base
+    manager with ``related`` (foreign keys) prefetched, and the number of its rows.
 
-    One pass over the matching rows, whose ids and ordering values alone are kept (a materialised
-    common table expression) and then both counted and sorted: a common term is in tens of
-    thousands of rows, and reading their text twice, once to rank and once to count, cost twice
-    as much. Without an ORDER BY modifier for NULLs, each database places them as Django's
-    ``order_by`` does there.
+    One statement, one pass over the matching rows: their ids and ordering values alone are kept
+    (a materialised common table expression), then counted and sorted, and only the best are
+    joined to their rows. A common term is in tens of thousands of rows, and reading their text
+    twice, once to rank and once to count, cost twice as much. Without an ORDER BY modifier for
+    NULLs, each database places them as Django's ``order_by`` does there.
     """
+    model = queryset.model
     connection = connections[queryset.db]
     quote = connection.ops.quote_name
     columns, sort = {}, []
     for position, name in enumerate(order):
-        alias = f"search_order_{position}"
-        columns[alias] = F(name.removeprefix("-"))
-        sort.append(quote(alias) + (" DESC" if name.startswith("-") else ""))
-    sort.append(quote("search_id"))
+        alias = quote(f"search_order_{position}")
+        columns[f"search_order_{position}"] = F(name.removeprefix("-"))
+        sort.append(f"{{best}}.{alias}" + (" DESC" if name.startswith("-") else ""))
+    sort.append(f"{{best}}.{quote('search_id')}")
     inner = queryset.order_by().values(search_id=F("pk"), **columns)
     sql, params = inner.query.get_compiler(using=queryset.db).as_sql()
-    found = quote("search_found")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH {found} AS MATERIALIZED ({sql}) "
-            f"SELECT {quote('search_id')}, (SELECT count(*) FROM {found}) FROM {found} "
-            f"ORDER BY {', '.join(sort)} LIMIT %s",
-            (*params, limit),
-        )
-        rows = cursor.fetchall()
-    return [row[0] for row in rows], (rows[0][1] if rows else 0)
+    found, best, table = quote("search_found"), quote("search_best"), quote(model._meta.db_table)
+    kept = ", ".join([quote("search_id"), *(quote(alias) for alias in columns)])
+    rows = model._base_manager.db_manager(queryset.db).raw(
+        f"WITH {found} AS MATERIALIZED ({sql}) "
+        f"SELECT {table}.*, {best}.{quote('search_total')} FROM {table} JOIN ("
+        f"SELECT {kept}, (SELECT count(*) FROM {found}) AS {quote('search_total')} "
+        f"FROM {found} AS {best} ORDER BY {', '.join(sort).format(best=best)} LIMIT %s"
+        f") AS {best} ON {table}.{quote(model._meta.pk.column)} = {best}.{quote('search_id')} "
+        f"ORDER BY {', '.join(sort).format(best=best)}",
+        (*params, limit),
+    )
+    if related:
+        rows = rows.prefetch_related(*related)
+    rows = list(rows)
+    return rows, (rows[0].search_total if rows else 0)

@@ -458,12 +458,12 @@ def _populate(n):
 @pytest.mark.parametrize("rows", [3, 60])
 def test_query_count_does_not_grow_with_the_rows(client, django_assert_num_queries, rows):
     _populate(rows)
-    # Per group, one query for the best ids and the total and, when it found any, one for
-    # their rows; on SQLite one more per group and term: how many rows the index gives
+    # One per group (its best rows and their total), one for the people's organisations, and on
+    # SQLite one more per searched table and term: how many rows the index gives
     # (catalog.search_index.selective). Sectors, regions and themes, tables of a few hundred
-    # rows at most, are read without the index, and here hold no match: one query each.
-    per_group = 3 if connection.vendor == "sqlite" else 2
-    with django_assert_num_queries(4 * per_group + 3):
+    # rows at most, are read without the index.
+    per_term = 4 if connection.vendor == "sqlite" else 0
+    with django_assert_num_queries(7 + 1 + per_term):
         response = client.get(URL, {"q": "hydrogen"})
     assert response.status_code == 200
     assert response.content.decode().count('class="result"') >= min(rows, GROUP_LIMIT) * 4
