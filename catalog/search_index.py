@@ -17,7 +17,8 @@ newlines make every occurrence of such a term, at the end of the text too, the s
 The index narrows; it does not make a common term cheap. A term in most rows (智能 is in two
 thirds of the generated cases) still has those rows read, for the plain condition and for the
 search page's ranking, and looking the term up first then costs more than it saves: ``selective``
-counts the candidates first (one quick query per term) and leaves such a term to the scan.
+counts the candidates first (one quick query per table for all the terms) and leaves such a
+term to the scan.
 
 PostgreSQL: a ``pg_trgm`` GIN index on ``search_text`` (``gin_trgm_ops``), which the database
 uses for ``LIKE '%term%'`` by itself when the term has three characters or more. The extension
@@ -48,7 +49,7 @@ PADDING_SQL = "char(10, 10)"
 VOCABULARY_MIN_LENGTH = 2
 
 # The index is used for a term when it gives fewer candidates than one row in SELECTIVE_SHARE
-# (a quick count, one query per term). Reading the candidates one by one costs about one and a
+# (a quick count, one query per table). Reading the candidates one by one costs about one and a
 # half times as much per row as the scan does: a term in half the rows or more is left to it.
 SELECTIVE_SHARE = 2
 # Where a connection keeps the answers of ``selective`` for the current request.
@@ -215,26 +216,39 @@ def sqlite_candidates(connection, table, term):
     )
 
 
-def selective(connection, table, candidates):
+def selective(connection, table, candidates, *others):
     """Whether the candidates are few enough for the index to pay: fewer than SELECTIVE of the
     table's rows (counted up to that many; the largest id stands for the number of rows).
+    ``others``: more terms' candidates, answered by the same query (one per table, whatever
+    the number of terms).
 
-    Asked once per table and term in a request (a list applies its search to the list and again
+    Asked once per table and terms in a request (a list applies its search to the list and again
     to each facet's count); the answer only chooses the way, never the rows found.
     """
-    sql, params = candidates
     known = connection.__dict__.setdefault(_SELECTIVE_ATTRIBUTE, {})
-    key = (table, sql, tuple(params))
-    if key not in known:
+
+    def key(sql_and_params):
+        sql, params = sql_and_params
+        return (table, sql, tuple(params))
+
+    asked = list(
+        {key(each): each for each in (candidates, *others) if key(each) not in known}.values()
+    )
+    if asked:
         size = f"(SELECT coalesce(max(id), 0) FROM {connection.ops.quote_name(table)})"
+        counts = [
+            f"(SELECT count(*) FROM ({sql} LIMIT {size} / {SELECTIVE_SHARE} + 1)) "
+            f"* {SELECTIVE_SHARE} <= {size}"
+            for sql, _params in asked
+        ]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT (SELECT count(*) FROM ({sql} LIMIT {size} / {SELECTIVE_SHARE} + 1)) "
-                f"* {SELECTIVE_SHARE} <= {size}",
-                params,
+                f"SELECT {', '.join(counts)}",
+                [param for _sql, params in asked for param in params],
             )
-            known[key] = bool(cursor.fetchone()[0])
-    return known[key]
+            for each, answer in zip(asked, cursor.fetchone(), strict=True):
+                known[key(each)] = bool(answer)
+    return known[key(candidates)]
 
 
 @receiver(request_started)
@@ -250,10 +264,16 @@ def matching(queryset, terms):
     connection = connections[queryset.db]
     table = queryset.model._meta.db_table
     indexed = connection.vendor == "sqlite" and table in TABLES
+    looked_up = {}
+    if indexed:
+        for term in terms:
+            candidates = sqlite_candidates(connection, table, term)
+            if candidates is not None:
+                looked_up[term] = candidates
     for term in terms:
         queryset = queryset.filter(search_text__contains=term)
-        candidates = sqlite_candidates(connection, table, term) if indexed else None
-        if candidates is not None and selective(connection, table, candidates):
+        candidates = looked_up.get(term)
+        if candidates is not None and selective(connection, table, candidates, *looked_up.values()):
             queryset = queryset.filter(pk__in=RawSQL(*candidates))
     return queryset
 
