@@ -84,6 +84,7 @@ class Tile:
     # The English name in one or two lines: (text, y) of each.
     lines_en: list = field(default_factory=list)
     code: str = ""  # ISO 3166-2:CN, without "CN-"
+    current: bool = False  # the province of the region page the map is on
 
     @property
     def centre_x(self):
@@ -169,3 +170,30 @@ def build(user, counted=None):
     width = COLUMNS * (TILE + GAP) - GAP
     height = ROWS * (TILE + GAP) - GAP
     return tiles, others, width, height
+
+
+def province(node, ancestors):
+    """The mainland province ``node`` is, or lies in (``ancestors``: the nodes above it, the
+    highest first); None for China itself and for places outside mainland China."""
+    for place in (node, *reversed(ancestors)):
+        if place.slug in MAINLAND:
+            return place
+    return None
+
+
+def locator(user, node, ancestors):
+    """The small map of a region's page: the tile map with the region's province marked, for a
+    place in mainland China or China itself; None for places outside it."""
+    marked = province(node, ancestors)
+    if marked is None and node.slug != CHINA:
+        return None
+    tiles, _others, width, height = build(user)
+    for tile in tiles:
+        tile.current = marked is not None and tile.slug == marked.slug
+    return {
+        "tiles": tiles,
+        "width": width,
+        "height": height,
+        "tile_size": TILE,
+        "marked": marked,
+    }

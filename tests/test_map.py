@@ -95,3 +95,39 @@ def test_the_regions_page_shows_the_small_map_from_its_own_counts(
     assert 'aria-label="Zhejiang: 3 cases"' in html
     assert 'href="/map/"' in html
     assert "tile-map" not in client.get("/regions/?q=jinhua").content.decode()
+
+
+def test_a_region_page_shows_the_small_map_with_its_province_outlined(client, places):
+    """A city's page outlines its province, a province's page itself; each tile still links to
+    its cases, and the map's title says which province is outlined."""
+    for slug in ("jinhua", "zhejiang"):
+        html = client.get(f"/regions/{slug}/").content.decode()
+        section = html[
+            html.index('id="map-heading"') : html.index(
+                "</section>", html.index('id="map-heading"')
+            )
+        ]
+        assert "On the map" in html
+        assert section.count('aria-current="location"') == 1
+        assert 'href="/cases/?region=zhejiang" aria-current="location"' in section
+        assert section.count("tile--current") == 1
+        assert "Zhejiang is outlined." in section
+        assert 'aria-label="Zhejiang: 3 cases"' in section
+        assert 'href="/map/"' in section  # the full map, with its legend and table
+
+
+def test_china_s_page_has_the_map_and_places_outside_mainland_china_have_none(client, places):
+    f.RegionFactory(slug="china", name_zh="中國", name_en="China", level="country")
+    china = client.get("/regions/china/").content.decode()
+    assert 'id="map-heading"' in china
+    assert "aria-current" not in china.split('id="map-heading"')[1].split("</section>")[0]
+    assert "is outlined" not in china
+    for slug in ("hong-kong", "france"):
+        assert 'id="map-heading"' not in client.get(f"/regions/{slug}/").content.decode()
+
+
+@pytest.mark.parametrize("prefix", ["/zh-hans", "/zh-hant"])
+def test_the_outlined_province_is_named_in_chinese(client, places, prefix):
+    html = client.get(f"{prefix}/regions/jinhua/").content.decode()
+    assert "浙江" in html.split('id="map-heading"')[1].split("</title>")[0]
+    assert "is outlined" not in html

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .. import chinese, facet_index, filters, tree_index
+from .. import chinese, facet_index, filters, tile_map, tree_index
 from ..models import (
     Case,
     CaseCompany,
@@ -402,12 +402,14 @@ def _tree_node_detail(request, slug, tree):
     else:
         policies = list(node.policies.all())
     quotes = _first(_statements(user, **{tree.quotes_about: node})) if tree.quotes_about else []
-    trail = [(a.name_zh, a.get_absolute_url()) for a in tree.ancestors(node)]
+    ancestors = tree.ancestors(node)
+    trail = [(a.name_zh, a.get_absolute_url()) for a in ancestors]
     context = {
         "node": node,
         "tree": tree,
         tree.name: node,
         "fact_value": tree.fact_value(node),
+        "map": tile_map.locator(user, node, ancestors) if tree.name == "region" else None,
         "children": list(node.children.all()),
         "companies": _first(
             _members(Company, tree.company_relation, tree.model, node, user),

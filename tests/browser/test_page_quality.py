@@ -67,6 +67,8 @@ def new_pages():
         "about": reverse("catalog:about"),
         "themes": reverse("catalog:theme_list"),
         "theme": reverse("catalog:theme_detail", args=[THEME]),
+        # A city's page, with the small map that outlines its province.
+        "region": reverse("catalog:region_detail", args=["jinhua"]),
     }
     pages = []
     for language in ("en", "zh-hans"):
