@@ -1285,10 +1285,43 @@ def choose_pages():
                 largest.get_absolute_url(),
             )
         )
+    region = largest_region(cases)
+    if region:
+        pages.append(
+            Page(
+                "region",
+                f"Largest region ({region.n:,} cases)",
+                "detail",
+                region.get_absolute_url(),
+            )
+        )
     source = models.Source.objects.annotate(n=Count("citations")).order_by("-n", "pk").first()
     if source:
         pages.append(Page("source", "Source page", "detail", source.get_absolute_url()))
     return pages
+
+
+def largest_region(cases):
+    """The region with the most of ``cases`` in it or in a place within it (its ``n``), read
+    from the stored tree pairs; None when no case has a region."""
+    from django.db.models import Count
+
+    from catalog import models, tree_index
+    from catalog.models.closure import TreeMembership
+
+    code = tree_index.relation_code(models.Case, "regions")
+    top = (
+        TreeMembership.rows.filter(relation=code, member__in=cases.values("pk"))
+        .values("node")
+        .annotate(n=Count("*"))
+        .order_by("-n", "node")
+        .first()
+    )
+    if top is None:
+        return None
+    region = models.Region.objects.get(pk=top["node"])
+    region.n = top["n"]
+    return region
 
 
 def database_description():
